@@ -1,0 +1,98 @@
+"""The ``pobi`` command line. Only this module turns errors into messages and exit codes.
+
+Stages are imported lazily inside command functions (DESIGN.md §3), so ``pobi --help`` is fast
+and the core never depends on a stage at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Annotated
+
+import click
+import typer
+
+from pobi import __version__
+from pobi.commands import core
+from pobi.commands.common import err_console
+from pobi.errors import PobiError
+
+app = typer.Typer(
+    name="pobi",
+    help=(
+        "pobi — audit how Vietnam's provinces answer citizens' budget questions (POBI method).\n\n"
+        "Kiểm tra mức độ phản hồi của chính quyền cấp tỉnh với câu hỏi về ngân sách.\n\n"
+        "Workspace: $POBI_HOME (default ./pobi-data). Start with: pobi demo"
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+_STATE = {"verbose": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"pobi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")
+    ] = False,
+    home: Annotated[
+        str | None, typer.Option("--home", help="Workspace folder (sets POBI_HOME).")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    _STATE["verbose"] = verbose or bool(os.environ.get("POBI_VERBOSE"))
+    if home:
+        os.environ["POBI_HOME"] = home
+
+
+core.register(app)
+
+_OPTIONAL_GROUPS = ("crawl", "probe", "score", "dashboard", "demo")
+for _name in _OPTIONAL_GROUPS:
+    try:
+        _module = __import__(f"pobi.commands.{_name}", fromlist=["register"])
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"pobi.commands.{_name}":
+            raise
+        continue
+    _module.register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        app(args=argv, standalone_mode=False)
+    except PobiError as exc:
+        if _STATE["verbose"]:
+            traceback.print_exc()
+        err_console.print(f"[bold red]Error:[/bold red] {exc.message}", markup=True, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"Hint: {exc.hint}")
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("Aborted.")
+        sys.exit(1)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted.")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

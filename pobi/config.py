@@ -1,0 +1,242 @@
+"""Effective configuration: defaults < ``$POBI_HOME/pobi.toml`` < environment variables.
+
+Every setting ``[section] key`` can be overridden by ``POBI_<SECTION>_<KEY>`` (upper case).
+Secrets (passwords, the reply-token secret) are read **only** from the environment and never
+written anywhere; :func:`Config.redacted` is what ``pobi config show`` prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from pobi.errors import ConfigError
+
+SECRET_ENV = {
+    "smtp_password": "POBI_SMTP_PASSWORD",
+    "imap_password": "POBI_IMAP_PASSWORD",
+    "token_secret": "POBI_TOKEN_SECRET",
+}
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """The bundled reference data (registry sites, rubrics, map outline)."""
+    repo_data = REPO_ROOT / "data"
+    if repo_data.is_dir():
+        return repo_data
+    installed = Path(__file__).resolve().parent.parent / "pobi_data"
+    if installed.is_dir():
+        return installed
+    raise ConfigError("Cannot find pobi's data/ folder (registry, rubrics).")
+
+
+def pobi_home() -> Path:
+    return Path(os.environ.get("POBI_HOME", "pobi-data")).expanduser().resolve()
+
+
+def find_chromium() -> str | None:
+    """A system Chromium, if there is one (Debian's first)."""
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"):
+        if Path(candidate).exists():
+            return candidate
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@dataclass
+class CrawlSettings:
+    user_agent: str = "pobi/{version} (+https://github.com/pobi-vn/pobi; budget-transparency research; contact: {contact})"
+    contact: str = "pobi-research@example.org"
+    max_pages: int = 60  # per site
+    max_depth: int = 3
+    download_delay: float = 0.5  # seconds between requests to one host
+    concurrent_per_host: int = 2
+    concurrent_total: int = 32
+    timeout: float = 20.0
+    max_page_bytes: int = 5_000_000
+    obey_robots: bool = True
+    browser_path: str = ""  # empty: find Debian's /usr/bin/chromium, else Playwright's own
+    allow_private_addresses: bool = False  # the sandbox and tests turn this on
+
+
+@dataclass
+class RequesterSettings:
+    """Who the information request comes from (Law 104/2016 Art. 24). All required to send."""
+
+    full_name: str = ""
+    address: str = ""
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+@dataclass
+class SmtpSettings:
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"  # starttls | tls | none (none only on loopback)
+    username: str = ""
+    from_address: str = ""
+    rate_per_minute: float = 10.0
+    max_retries: int = 4
+
+
+@dataclass
+class ImapSettings:
+    host: str = ""
+    port: int = 993
+    security: str = "tls"  # tls | starttls | none (none only on loopback)
+    username: str = ""
+    folders: list[str] = field(default_factory=lambda: ["INBOX", "Junk", "Spam"])
+    sent_folder: str = "Sent"
+
+
+@dataclass
+class ProbeSettings:
+    reply_local: str = ""  # local part of the reply address: <local>+<token>@<domain>
+    reply_domain: str = ""
+    template: str = "lai-2026-v1"
+
+
+@dataclass
+class DeadlineSettings:
+    """Law on Access to Information 104/2016/QH13, in working days."""
+
+    simple: int = 3  # simple, existing information sent electronically; also the notice period
+    full: int = 15  # complex information
+    extension: int = 15  # one extension allowed
+
+
+@dataclass
+class CalendarSettings:
+    extra_days_off: str = ""  # path to a file with one YYYY-MM-DD per line
+
+
+@dataclass
+class Config:
+    home: Path
+    database_url: str
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
+    requester: RequesterSettings = field(default_factory=RequesterSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    imap: ImapSettings = field(default_factory=ImapSettings)
+    probes: ProbeSettings = field(default_factory=ProbeSettings)
+    deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.home / "evidence"
+
+    def secret(self, name: str) -> str:
+        """A secret from the environment ('' when unset). Never stored."""
+        return os.environ.get(SECRET_ENV[name], "")
+
+    def browser(self) -> str | None:
+        if self.crawl.browser_path:
+            return self.crawl.browser_path
+        return find_chromium()
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"home": str(self.home), "database_url": self.database_url}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if hasattr(value, "__dataclass_fields__"):
+                out[f.name] = {g.name: getattr(value, g.name) for g in fields(value)}
+        return out
+
+    def redacted(self) -> dict[str, Any]:
+        """Settings safe to print: passwords in URLs masked, secrets shown only as set/unset."""
+        out = self.as_dict()
+        out["database_url"] = redact_url(self.database_url)
+        out["secrets"] = {
+            env: ("set (hidden)" if os.environ.get(env) else "not set")
+            for env in SECRET_ENV.values()
+        }
+        return out
+
+
+def redact_url(url: str) -> str:
+    """postgresql://user:pw@host/db -> postgresql://user:***@host/db"""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    if ":" in creds:
+        creds = creds.split(":", 1)[0] + ":***"
+    return f"{scheme}://{creds}@{host}"
+
+
+def _coerce(raw: str, like: Any, where: str) -> Any:
+    if isinstance(like, bool):
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ConfigError(f"{where}: expected true/false, got {raw!r}")
+    if isinstance(like, int):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: expected an integer, got {raw!r}") from exc
+    if isinstance(like, float):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: expected a number, got {raw!r}") from exc
+    if isinstance(like, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def _apply(section_obj: Any, section: str, values: dict[str, Any], origin: str) -> None:
+    known = {f.name for f in fields(section_obj)}
+    for key, value in values.items():
+        if key in {"password", "smtp_password", "imap_password", "token_secret", "secret"}:
+            raise ConfigError(
+                f"{origin}: [{section}] {key}: secrets are read only from the environment "
+                f"({', '.join(SECRET_ENV.values())}); remove it from the file."
+            )
+        if key not in known:
+            raise ConfigError(f"{origin}: unknown setting [{section}] {key}")
+        current = getattr(section_obj, key)
+        if isinstance(value, str) and not isinstance(current, str):
+            value = _coerce(value, current, f"{origin}: [{section}] {key}")
+        setattr(section_obj, key, value)
+
+
+def load_config(home: Path | None = None) -> Config:
+    home = (home or pobi_home()).resolve()
+    url = os.environ.get("POBI_DATABASE_URL") or f"sqlite:///{home / 'pobi.sqlite'}"
+    cfg = Config(home=home, database_url=url)
+    path = home / "pobi.toml"
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        for section, values in data.items():
+            target = getattr(cfg, section, None)
+            if target is None or not hasattr(target, "__dataclass_fields__"):
+                raise ConfigError(f"{path}: unknown section [{section}]")
+            if not isinstance(values, dict):
+                raise ConfigError(f"{path}: [{section}] must be a table")
+            _apply(target, section, values, str(path))
+    for f in fields(cfg):
+        target = getattr(cfg, f.name)
+        if not hasattr(target, "__dataclass_fields__"):
+            continue
+        for g in fields(target):
+            env = f"POBI_{f.name.upper()}_{g.name.upper()}"
+            if env in os.environ:
+                _apply(target, f.name, {g.name: os.environ[env]}, env)
+    return cfg

@@ -1,0 +1,165 @@
+"""Closed vocabularies shared by every stage.
+
+Failures are data: each enum here is a closed set, stored as its string value, and each has one
+classifier function in the stage that produces it. Adding a member is a schema decision: document
+it in the README's glossary and the export codebook.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Era(StrEnum):
+    LEGACY = "legacy"  # 63 provincial units, until 2025-06-30
+    CURRENT = "current"  # 34 provincial units, from 2025-07-01 (Resolution 202/2025/QH15)
+
+
+class SiteKind(StrEnum):
+    PORTAL = "portal"  # the provincial portal (Cổng thông tin điện tử)
+    FINANCE = "finance"  # the Department of Finance (Sở Tài chính)
+    OTHER = "other"
+
+
+class UrlSource(StrEnum):
+    """How a registry URL is known."""
+
+    VERIFIED = "verified"  # seen to work by a person on `verified_on`
+    INFERRED = "inferred"  # built from the usual domain pattern; never verified
+    USER = "user"  # given by the user in a sites file
+
+
+class Channel(StrEnum):
+    QA_SECTION = "qa_section"
+    EMAIL = "email"
+    PHONE = "phone"
+    FEEDBACK_FORM = "feedback_form"
+    INFO_ACCESS = "info_access"
+    FACEBOOK = "facebook"
+    ZALO = "zalo"
+    YOUTUBE = "youtube"
+    FINANCE_SITE = "finance_site"
+
+
+class FetchStatus(StrEnum):
+    OK = "ok"
+    DNS_ERROR = "dns_error"
+    REFUSED = "refused"
+    TIMEOUT = "timeout"
+    TLS_ERROR = "tls_error"
+    HTTP_4XX = "http_4xx"
+    HTTP_5XX = "http_5xx"
+    ROBOTS_BLOCKED = "robots_blocked"
+    TOO_LARGE = "too_large"
+    REDIRECT_LOOP = "redirect_loop"
+    OFFSITE_REDIRECT = "offsite_redirect"
+    PRIVATE_ADDRESS = "private_address"  # redirect into private/loopback space refused
+    NOT_HTML = "not_html"
+    DECODE_ERROR = "decode_error"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+    NETWORK_ERROR = "network_error"  # anything else at the transport level
+
+
+class RenderMode(StrEnum):
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class ReviewStatus(StrEnum):
+    UNREVIEWED = "unreviewed"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class RequestState(StrEnum):
+    """Outbox states of one information request. Only `draft`/`queued`/`failed` may be sent."""
+
+    DRAFT = "draft"
+    QUEUED = "queued"
+    SENDING = "sending"  # handed to SMTP; outcome unknown until reconciled
+    SENT = "sent"
+    FAILED = "failed"  # temporary failure, retries exhausted; may be queued again
+    REJECTED = "rejected"  # 5xx from the submission server
+    BOUNCED = "bounced"  # a permanent DSN came back for this recipient
+
+
+class RecipientKind(StrEnum):
+    FINANCE = "finance"  # an address found on the Department of Finance site
+    PORTAL = "portal"  # the provincial portal's contact address
+    OVERRIDE = "override"  # chosen by a researcher in a targets file
+
+
+class ReplyKind(StrEnum):
+    BOUNCE = "bounce"
+    AUTO_REPLY = "auto_reply"
+    HUMAN = "human"
+
+
+class BounceType(StrEnum):
+    PERMANENT = "permanent"
+    TEMPORARY = "temporary"
+
+
+class MatchMethod(StrEnum):
+    TOKEN = "token"  # reply token in a recipient or Received header
+    THREAD = "thread"  # In-Reply-To / References
+    SUBJECT_TAG = "subject_tag"
+    SENDER = "sender"  # sender address or domain matches a recipient
+    MANUAL = "manual"  # assigned by a researcher from the holding pen
+    UNMATCHED = "unmatched"
+
+
+class Coding(StrEnum):
+    SUBSTANTIVE = "substantive"
+    PARTIAL = "partial"
+    ACKNOWLEDGMENT = "acknowledgment"
+    REFERRAL = "referral"
+    REFUSAL = "refusal"
+    OTHER = "other"
+
+
+class DeadlineStatus(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    OVERDUE = "overdue"
+    PENDING = "pending"
+    BOUNCED = "bounced"
+    NOT_SENT = "not_sent"
+
+
+class Answer(StrEnum):
+    """Open Budget Survey answer options."""
+
+    A = "a"
+    B = "b"
+    C = "c"
+    D = "d"
+    E = "e"  # not applicable: left out of the mean
+
+
+ANSWER_POINTS: dict[Answer, int | None] = {
+    Answer.A: 100,
+    Answer.B: 67,
+    Answer.C: 33,
+    Answer.D: 0,
+    Answer.E: None,
+}
+
+
+class Band(StrEnum):
+    A = "A"  # 75–100  công khai đầy đủ
+    B = "B"  # 50–<75  công khai tương đối
+    C = "C"  # 25–<50  công khai chưa đầy đủ
+    D = "D"  # 0–<25   ít công khai
+
+
+def band_for(index: float) -> Band:
+    """POBI band of an index in 0..100."""
+    if index >= 75:
+        return Band.A
+    if index >= 50:
+        return Band.B
+    if index >= 25:
+        return Band.C
+    return Band.D

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Bootstrap everything `make test` and `make demo` need, on a fresh machine:
+#   uv (from PyPI if missing), a .venv on Python >= 3.12, the locked dependencies,
+#   and, with --system, the Debian packages tests use (Chromium, PostgreSQL, Dovecot, Redis).
+# Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_system=0
+for arg in "$@"; do
+  case "$arg" in
+    --system) want_system=1 ;;
+    *) echo "bootstrap: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
+
+# --- system packages (Debian) ------------------------------------------------------------
+if [ "$want_system" = 1 ]; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing Debian packages: ${missing[*]}"
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -q >/dev/null
+      apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      say "missing system packages: ${missing[*]}"
+      say "install them with: sudo apt-get install ${missing[*]}"
+      say "(tests that need them are skipped with that reason; the crawler runs statically without Chromium)"
+    fi
+  fi
+fi
+
+# --- uv ----------------------------------------------------------------------------------
+if ! command -v uv >/dev/null 2>&1; then
+  if [ -x "$HOME/.local/bin/uv" ]; then
+    export PATH="$HOME/.local/bin:$PATH"
+  else
+    say "installing uv from PyPI"
+    py=$(command -v python3 || command -v python)
+    "$py" -m pip install -q --user uv 2>/dev/null || "$py" -m pip install -q uv
+    export PATH="$HOME/.local/bin:$PATH"
+  fi
+fi
+UV=$(command -v uv)
+
+# --- a Python >= 3.12 ----------------------------------------------------------------------
+ok_python() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
+find_python() {
+  local c
+  for c in "${POBI_PYTHON:-}" python3.13 python3.12 python3; do
+    [ -n "$c" ] || continue
+    c=$(command -v "$c" 2>/dev/null) || continue
+    ok_python "$c" && { echo "$c"; return 0; }
+  done
+  # pyenv installs whose shims refuse to run without PYENV_VERSION
+  if command -v pyenv >/dev/null 2>&1; then
+    for c in "$(pyenv root)"/versions/3.1[2-9]*/bin/python3 "$(pyenv root)"/versions/3.[2-9][0-9]*/bin/python3; do
+      [ -x "$c" ] && ok_python "$c" && { echo "$c"; return 0; }
+    done
+  fi
+  for c in /usr/bin/python3.1[2-9] /usr/local/bin/python3.1[2-9]; do
+    [ -x "$c" ] && ok_python "$c" && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
+if [ ! -x .venv/bin/python ] || ! ok_python .venv/bin/python; then
+  if py=$(find_python); then
+    say "creating .venv with $py"
+    "$UV" venv -q --python "$py" .venv
+  else
+    say "no Python >= 3.12 found locally; asking uv to fetch one"
+    "$UV" venv -q --python 3.12 .venv
+  fi
+fi
+
+"$UV" sync -q --frozen
+say "ready: $(.venv/bin/python --version), $(.venv/bin/pobi --version)"
+if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+  say "no Chromium found: the crawler will fetch pages statically and say which sites may be under-reported"
+fi

@@ -1,0 +1,65 @@
+"""Shared fixtures. Real servers only: see tests/support/servers.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from tests.support.servers import postgres_available, postgres_server
+
+REPO = Path(__file__).resolve().parent.parent
+POBI = str(Path(sys.executable).parent / "pobi")
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh POBI_HOME (SQLite) for one test."""
+    h = tmp_path / "home"
+    h.mkdir()
+    monkeypatch.setenv("POBI_HOME", str(h))
+    monkeypatch.delenv("POBI_DATABASE_URL", raising=False)
+    return h
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    if not postgres_available():
+        pytest.skip("PostgreSQL not installed (apt-get install postgresql); .ci/run installs it")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """The PostgreSQL test database, emptied before each test."""
+    from pobi.store import make_engine
+
+    engine = make_engine(pg_server)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    yield pg_server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Run a test on both back ends."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'pobi.sqlite'}"
+    return request.getfixturevalue("pg_url")
+
+
+def run_pobi(
+    *args: str, env: dict[str, str] | None = None, input: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `pobi` console script in a subprocess."""
+    full_env = {**os.environ, **(env or {}), "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(
+        [POBI, *args], capture_output=True, text=True, env=full_env, input=input, timeout=timeout
+    )
