@@ -284,7 +284,8 @@ class Score(Base):
     answer: Mapped[str] = mapped_column(String(1))  # Answer (after overrides)
     computed_answer: Mapped[str] = mapped_column(String(1))  # before overrides
     points: Mapped[float | None] = mapped_column(Float, nullable=True)
-    explanation: Mapped[str] = mapped_column(Text, default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")  # English, one line
+    explanation_vi: Mapped[str] = mapped_column(Text, default="")  # the same in Vietnamese
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)  # SHA-256 list
     overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     rubric: Mapped[str] = mapped_column(String(64))

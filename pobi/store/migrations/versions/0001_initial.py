@@ -136,6 +136,7 @@ def upgrade() -> None:
         sa.Column("computed_answer", sa.String(length=1), nullable=False),
         sa.Column("points", sa.Float(), nullable=True),
         sa.Column("explanation", sa.Text(), nullable=False),
+        sa.Column("explanation_vi", sa.Text(), nullable=False),
         sa.Column("evidence", sa.JSON(), nullable=False),
         sa.Column("overridden", sa.Boolean(), nullable=False),
         sa.Column("rubric", sa.String(length=64), nullable=False),
