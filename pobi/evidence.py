@@ -138,17 +138,27 @@ def record(
     """Write the bytes to the evidence store and make sure the ``evidence`` table knows them."""
     digest = store.put(data)
     if session.get(Evidence, digest) is None:
-        session.add(
-            Evidence(
-                sha256=digest,
-                kind=kind,
-                media_type=media_type,
-                size=len(data),
-                stored_at=now(),
-                note=note[:2000],
-            )
-        )
-        session.flush()
+        # INSERT .. ON CONFLICT DO NOTHING: another process may record the same bytes concurrently.
+        values = {
+            "sha256": digest,
+            "kind": kind,
+            "media_type": media_type,
+            "size": len(data),
+            "stored_at": now(),
+            "note": note[:2000],
+        }
+        dialect = session.get_bind().dialect.name
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            session.execute(pg_insert(Evidence).values(**values).on_conflict_do_nothing())
+        elif dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            session.execute(sqlite_insert(Evidence).values(**values).on_conflict_do_nothing())
+        else:  # pragma: no cover - other back ends are not supported
+            session.add(Evidence(**values))
+            session.flush()
     return digest
 
 
