@@ -9,9 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from tests.support.servers import postgres_available, postgres_server
+
+# CI explores a fixed set of examples (derandomized) so a run is reproducible; locally, every run
+# explores new examples. Failures found locally are kept in .hypothesis/ and replayed.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 REPO = Path(__file__).resolve().parent.parent
 POBI = str(Path(sys.executable).parent / "pobi")
