@@ -209,9 +209,28 @@ def _apply(section_obj: Any, section: str, values: dict[str, Any], origin: str) 
         if key not in known:
             raise ConfigError(f"{origin}: unknown setting [{section}] {key}")
         current = getattr(section_obj, key)
+        where = f"{origin}: [{section}] {key}"
         if isinstance(value, str) and not isinstance(current, str):
-            value = _coerce(value, current, f"{origin}: [{section}] {key}")
-        setattr(section_obj, key, value)
+            value = _coerce(value, current, where)
+        setattr(section_obj, key, _checked(value, current, where))
+
+
+def _checked(value: Any, like: Any, where: str) -> Any:
+    """The value if it has the setting's type (ints accepted for floats), else a ConfigError."""
+    if isinstance(like, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(like, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(like, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif isinstance(like, list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise ConfigError(f"{where}: expected {type(like).__name__}, got {value!r}")
+    return value
 
 
 def load_config(home: Path | None = None) -> Config:
