@@ -13,4 +13,197 @@ Contract (owned by the mail-side of probes; the sending side's `collect` calls i
 - classifies (bounce / auto_reply / human, with reasons) and matches to a request
   (token, thread, subject tag, sender; else unmatched -> holding pen);
 - a permanent bounce for a request's recipient moves that request to state ``bounced``.
+
+``received_at`` is the caller's idea of when the message arrived (IMAP INTERNALDATE); the topmost
+``Received:`` header's date wins over it, and the ``Date:`` header is used when both are missing.
+``settings`` is the :class:`pobi.config.Config` (for the token secret); ``None`` loads it.
+The caller owns the transaction: this function adds and flushes, it does not commit.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pobi.clock import now
+from pobi.config import Config, load_config
+from pobi.evidence import EvidenceStore, record
+from pobi.models import BounceType, MatchMethod, ReplyKind, RequestState
+from pobi.rounds import get_round
+from pobi.store.tables import Attachment, Message, ProbeRequest, RequestEvent
+from probes.classify import classify
+from probes.match import RoundRequests, match_message
+from probes.parse import parse
+
+BOUNCEABLE_STATES = {RequestState.SENT.value, RequestState.SENDING.value}
+
+
+@dataclass
+class IngestResult:
+    message_pk: int
+    message_id: str
+    raw_sha256: str
+    duplicate: bool
+    duplicate_of: str = ""  # 'bytes' or 'message-id' when duplicate
+    kind: str = ""
+    match_method: str = ""
+    request_id: str | None = None
+    flags: list[str] = field(default_factory=list)
+    bounced_request: str | None = None  # a request this message moved to 'bounced'
+
+
+def _existing(
+    session: Session, round_id: str, sha: str, mid: str | None
+) -> tuple[Message, str] | None:
+    row = session.scalar(
+        select(Message).where(Message.round_id == round_id, Message.raw_sha256 == sha).limit(1)
+    )
+    if row is not None:
+        return row, "bytes"
+    if mid:
+        row = session.scalar(
+            select(Message)
+            .where(Message.round_id == round_id, Message.message_id == mid)
+            .order_by(Message.id)
+            .limit(1)
+        )
+        if row is not None:
+            return row, "message-id"
+    return None
+
+
+def _result(row: Message, duplicate: bool, why: str = "") -> IngestResult:
+    return IngestResult(
+        message_pk=row.id,
+        message_id=row.message_id,
+        raw_sha256=row.raw_sha256,
+        duplicate=duplicate,
+        duplicate_of=why,
+        kind=row.kind,
+        match_method=row.match_method,
+        request_id=row.request_id,
+        flags=list(row.flags or []),
+    )
+
+
+def mark_bounced(session: Session, message: Message) -> str | None:
+    """If ``message`` is a permanent bounce of its request's recipient, move the request to
+    ``bounced`` (with a journal row). Returns the request id moved, else None."""
+    if (
+        message.kind != ReplyKind.BOUNCE.value
+        or message.bounce_type != BounceType.PERMANENT.value
+        or not message.request_id
+    ):
+        return None
+    req = session.get(ProbeRequest, message.request_id)
+    if req is None or req.state not in BOUNCEABLE_STATES:
+        return None
+    failed = {str(a).lower() for a in (message.bounced_recipients or [])}
+    if req.recipient.lower() not in failed:
+        return None
+    session.add(
+        RequestEvent(
+            request_id=req.id,
+            from_state=req.state,
+            to_state=RequestState.BOUNCED.value,
+            detail=f"permanent bounce for {req.recipient}: message {message.message_id} (#{message.id})",
+            at=now(),
+        )
+    )
+    req.state = RequestState.BOUNCED.value
+    session.flush()
+    return req.id
+
+
+def ingest_message(
+    session: Session,
+    evidence: EvidenceStore,
+    round_id: str,
+    raw: bytes,
+    *,
+    source: str,
+    received_at: datetime | None = None,
+    settings: Config | None = None,
+) -> IngestResult:
+    get_round(session, round_id)  # NotFoundError with a hint when the round does not exist
+    raw = bytes(raw)
+    p = parse(raw)
+    mid = None if p.synthesized_message_id else p.message_id
+    found = _existing(session, round_id, p.raw_sha256, mid)
+    if found is not None:
+        return _result(found[0], True, found[1])
+
+    cfg = settings if settings is not None else load_config()
+    secret = cfg.secret("token_secret") if hasattr(cfg, "secret") else ""
+    c = classify(p)
+    m = match_message(p, c, RoundRequests(session, round_id), secret)
+    stamp = now()
+    when, origin = p.effective_received_at(received_at, stamp)
+    flags = list(p.flags)
+    if origin == "import_time" and "no_date" not in flags:
+        flags.append("no_date")
+
+    raw_sha = record(
+        session, evidence, raw, kind="email", media_type="message/rfc822", note=source[:2000]
+    )
+    row = Message(
+        round_id=round_id,
+        message_id=p.message_id,
+        raw_sha256=raw_sha,
+        source=source,
+        from_addr=p.from_addr,
+        to_addrs=", ".join([*p.to_addrs, *p.cc_addrs])[:10000],
+        subject=p.subject[:2000],
+        sent_at=p.sent_at,
+        received_at=when,
+        kind=c.kind.value,
+        kind_reasons=c.reasons[:50],
+        bounce_type=c.bounce.bounce_type.value if c.bounce else "",
+        bounced_recipients=(c.bounce.recipients[:100] if c.bounce else []),
+        request_id=m.request_id,
+        match_method=m.method.value,
+        match_detail=m.detail[:4000],
+        flags=flags,
+        body_text=p.body_text,
+        stored_at=stamp,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # A concurrent collector stored the same bytes first: report theirs.
+        found = _existing(session, round_id, p.raw_sha256, mid)
+        if found is None:
+            raise
+        return _result(found[0], True, found[1])
+
+    for att in p.attachments:
+        digest = record(
+            session,
+            evidence,
+            att.data,
+            kind="attachment",
+            media_type=(att.content_type or "application/octet-stream")[:128],
+            note=f"{att.filename} in {p.message_id}"[:2000],
+        )
+        session.add(
+            Attachment(
+                message_pk=row.id,
+                filename=att.filename,
+                content_type=att.content_type[:255],
+                sha256=digest,
+                size=len(att.data),
+            )
+        )
+    session.flush()
+    result = _result(row, False)
+    result.bounced_request = mark_bounced(session, row)
+    return result
+
+
+__all__ = ["IngestResult", "MatchMethod", "ingest_message", "mark_bounced"]

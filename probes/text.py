@@ -1,0 +1,35 @@
+"""Small text helpers shared by the mail modules."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def ascii_fold(text: str) -> str:
+    """Lower-case ASCII without diacritics: 'Trả lời Tự động' -> 'tra loi tu dong'."""
+    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", stripped.lower()).strip()
+
+
+def domain_of(address: str) -> str:
+    return address.rsplit("@", 1)[1].lower().strip(".> ") if "@" in (address or "") else ""
+
+
+_ID = re.compile(r"<([^<>\s]{3,990})>")
+
+
+def message_ids(text: str) -> list[str]:
+    """Message-IDs (angle-bracketed) in a header value or text, without the brackets."""
+    seen: list[str] = []
+    for m in _ID.finditer(text or ""):
+        value = m.group(1)
+        if "@" in value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def bare_id(message_id: str) -> str:
+    return (message_id or "").strip().strip("<>").strip()
