@@ -1,0 +1,149 @@
+"""Review (researcher mode only): confirm or reject findings, code replies, resolve the holding
+pen. Every change is a new row with coder, time and reason (history is kept)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import queries
+from dashboard.context import current, require_round
+from pobi.errors import PobiError
+from pobi.models import Coding, ReviewStatus
+
+
+def _coder(ctx) -> str:
+    return st.text_input(ctx.t("coder_name"), key="coder", help=ctx.t("coder_help"))
+
+
+def _done(ctx, key: str, **fmt) -> None:
+    st.session_state["review_flash"] = ctx.t(key, **fmt)
+
+
+ctx = current()
+st.title(ctx.t("review_title"))
+if ctx.public:  # never reachable from the navigation in public mode; refuse anyway
+    st.error(ctx.t("review_public_refused"))
+    st.stop()
+if require_round(ctx):
+    flash = st.session_state.pop("review_flash", None)
+    if flash:
+        st.success(flash)
+    st.caption(ctx.t("review_caption"))
+    coder = _coder(ctx)
+    tab_f, tab_c, tab_h = st.tabs(
+        [ctx.t("tab_findings"), ctx.t("tab_coding"), ctx.t("tab_holding")]
+    )
+
+    with tab_f:
+        findings = queries.review_findings(ctx.url, ctx.version, ctx.round_id)
+        if findings.empty:
+            st.info(ctx.t("no_findings"))
+        else:
+            only = st.selectbox(
+                ctx.t("filter_status"),
+                ["all", *[s.value for s in ReviewStatus]],
+                format_func=lambda s: ctx.t("review_" + s),
+                key="f_filter",
+            )
+            shown = findings if only == "all" else findings[findings["review"] == only]
+            st.dataframe(shown, hide_index=True, width="stretch", height=260)
+            with st.form("finding_review", clear_on_submit=True):
+                fid = st.selectbox(
+                    ctx.t("finding"),
+                    list(shown["id"]),
+                    format_func=lambda i: "{} · {} · {} · {}".format(
+                        *findings.loc[
+                            findings["id"] == i, ["id", "province_code", "channel", "value"]
+                        ].iloc[0]
+                    ),
+                )
+                status = st.radio(
+                    ctx.t("decision"),
+                    [ReviewStatus.CONFIRMED.value, ReviewStatus.REJECTED.value],
+                    format_func=lambda s: ctx.t("review_" + s),
+                    horizontal=True,
+                )
+                reason = st.text_input(ctx.t("reason"))
+                if st.form_submit_button(ctx.t("save")):
+                    try:
+                        queries.write_finding_review(ctx.url, int(fid), status, reason, coder)
+                        _done(ctx, "saved_review", id=fid)
+                        st.rerun()
+                    except PobiError as exc:
+                        st.error(str(exc))
+
+    with tab_c:
+        msgs = queries.review_messages(ctx.url, ctx.version, ctx.round_id, unmatched=False)
+        if msgs.empty:
+            st.info(ctx.t("no_human_replies"))
+        else:
+            uncoded = st.toggle(ctx.t("only_uncoded"), key="c_uncoded")
+            shown = msgs[msgs["coding"] == ""] if uncoded else msgs
+            st.dataframe(
+                shown.drop(columns=["body_text"]), hide_index=True, width="stretch", height=260
+            )
+            if not shown.empty:
+                pk = st.selectbox(
+                    ctx.t("message"),
+                    list(shown["pk"]),
+                    key="c_pk",
+                    format_func=lambda k: "{} · {} · {}".format(
+                        k, *msgs.loc[msgs["pk"] == k, ["request_id", "subject"]].iloc[0]
+                    ),
+                )
+                m = msgs[msgs["pk"] == pk].iloc[0]
+                st.text(
+                    f"{ctx.t('col_from')}: {m['from_addr']}\n{ctx.t('col_subject')}: "
+                    f"{m['subject']}\n{ctx.t('col_coding')}: {m['coding'] or '—'}"
+                )
+                st.code(m["body_text"] or "", language=None, wrap_lines=True)
+                with st.form("coding", clear_on_submit=True):
+                    coding = st.selectbox(
+                        ctx.t("col_coding"),
+                        [c.value for c in Coding],
+                        format_func=lambda c: ctx.t("coding_" + c),
+                    )
+                    note = st.text_input(ctx.t("reason"))
+                    if st.form_submit_button(ctx.t("save")):
+                        try:
+                            queries.write_coding(ctx.url, int(pk), coding, note, coder)
+                            _done(ctx, "saved_coding", id=pk)
+                            st.rerun()
+                        except PobiError as exc:
+                            st.error(str(exc))
+
+    with tab_h:
+        pen = queries.review_messages(ctx.url, ctx.version, ctx.round_id, unmatched=True)
+        if pen.empty:
+            st.info(ctx.t("holding_empty"))
+        else:
+            st.dataframe(
+                pen.drop(columns=["body_text", "request_id", "coding"]),
+                hide_index=True,
+                width="stretch",
+                height=200,
+            )
+            pk = st.selectbox(
+                ctx.t("message"),
+                list(pen["pk"]),
+                key="h_pk",
+                format_func=lambda k: "{} · {} · {}".format(
+                    k, *pen.loc[pen["pk"] == k, ["from_addr", "subject"]].iloc[0]
+                ),
+            )
+            m = pen[pen["pk"] == pk].iloc[0]
+            st.code(m["body_text"] or "", language=None, wrap_lines=True)
+            choices = queries.request_choices(ctx.url, ctx.round_id)
+            labels = {rid: f"{rid} · {code} · {rcpt}" for rid, code, rcpt in choices}
+            with st.form("assign", clear_on_submit=True):
+                rid = st.selectbox(
+                    ctx.t("assign_to"), list(labels), format_func=lambda r: labels[r]
+                )
+                reason = st.text_input(ctx.t("reason"))
+                if st.form_submit_button(ctx.t("assign")):
+                    try:
+                        queries.assign_message(ctx.url, int(pk), rid, reason, coder)
+                        _done(ctx, "saved_assignment", id=pk, request=rid)
+                        st.rerun()
+                    except PobiError as exc:
+                        st.error(str(exc))

@@ -1,0 +1,94 @@
+"""Trends: rounds over time, across the 2025 merger (63 -> 34 units), with the crosswalk."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.charts import trend_chart
+from dashboard.context import current
+from pobi.registry import legacy_sources, province, provinces
+
+ctx = current()
+st.title(ctx.t("trends_title"))
+if not ctx.version:
+    st.info(ctx.t("no_store", home=ctx.src.home))
+else:
+    per_round = queries.trends(ctx.url, ctx.version)
+    if per_round.empty:
+        st.info(ctx.t("no_rounds"))
+    else:
+        st.caption(ctx.t("trends_caption"))
+        long = []
+        for r in per_round.itertuples():
+            for m in ("any_reply", "substantive"):
+                if getattr(r, m) is not None and not pd.isna(getattr(r, m)):
+                    long.append(
+                        {
+                            "round": r.round,
+                            "era": ctx.t("era_" + r.era),
+                            "label": ctx.t("measure_" + m),
+                            "p": getattr(r, m),
+                            "low": getattr(r, m + "_low"),
+                            "high": getattr(r, m + "_high"),
+                        }
+                    )
+        if long:
+            st.altair_chart(
+                trend_chart(
+                    pd.DataFrame(long), ctx.t("round"), ctx.t("rate_axis"), ctx.t("col_era")
+                ),
+                width="stretch",
+            )
+        view = per_round.copy()
+        view["era"] = [ctx.t("era_" + e) for e in view["era"]]
+        st.dataframe(
+            view[
+                ["round", "era", "provinces", "mean_index", "any_reply", "substantive", "qa_share"]
+            ],
+            hide_index=True,
+            column_config={
+                "round": ctx.t("round"),
+                "era": ctx.t("col_era"),
+                "provinces": ctx.t("col_provinces"),
+                "mean_index": st.column_config.NumberColumn(ctx.t("col_mean_index"), format="%.1f"),
+                "any_reply": st.column_config.NumberColumn(
+                    ctx.t("measure_any_reply"), format="percent"
+                ),
+                "substantive": st.column_config.NumberColumn(
+                    ctx.t("measure_substantive"), format="percent"
+                ),
+                "qa_share": st.column_config.NumberColumn(ctx.t("col_qa_share"), format="percent"),
+            },
+        )
+
+        st.subheader(ctx.t("unit_trends_title"))
+        st.markdown(ctx.t("crosswalk_explained"))
+        units = queries.province_trends(ctx.url, ctx.version)
+        if not units.empty:
+            value = "index" if units["index"].notna().any() else "any_reply"
+            wide = units.pivot_table(index="unit", columns="round", values=value, sort=False)
+            wide = wide[[c for c in per_round["round"] if c in wide.columns]]
+            wide.index = [f"{c} · {province('current', c).short}" for c in wide.index]
+            st.caption(ctx.t("unit_trends_caption_" + value))
+            fmt = "{:.1f}" if value == "index" else "{:.0%}"
+            st.dataframe(wide.sort_index().style.format(fmt, na_rep="—"))
+
+        st.subheader(ctx.t("crosswalk_title"))
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        ctx.t("col_current_unit"): f"{p.code} · {p.short}",
+                        ctx.t("col_legacy_sources"): ", ".join(
+                            f"{s.code} · {s.short}" for s in legacy_sources(p.code)
+                        ),
+                        ctx.t("col_n_sources"): len(p.related_codes),
+                    }
+                    for p in provinces("current")
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+        )
