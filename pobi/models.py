@@ -84,6 +84,15 @@ class RequestState(StrEnum):
     BOUNCED = "bounced"  # a permanent DSN came back for this recipient
 
 
+class SendOutcome(StrEnum):
+    """What one SMTP submission attempt came to (probes/smtp.py classifies)."""
+
+    ACCEPTED = "accepted"  # 2xx after DATA: the server took responsibility
+    TEMPORARY = "temporary"  # 4xx or a connection failure before DATA: retry later
+    PERMANENT = "permanent"  # 5xx: rejected, never retried automatically
+    UNKNOWN = "unknown"  # the connection broke during DATA: reconcile with the Sent folder
+
+
 class RecipientKind(StrEnum):
     FINANCE = "finance"  # an address found on the Department of Finance site
     PORTAL = "portal"  # the provincial portal's contact address
