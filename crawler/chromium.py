@@ -1,0 +1,77 @@
+"""Chromium glue for scrapy-playwright: render requests, screenshots of archived pages.
+
+A page is rendered from the bytes the static fetch already archived: the browser's first
+navigation is answered from the archive (so the rendered DOM and the screenshot belong to the
+same evidence, and the site is not asked twice); the page's own scripts, styles and images load
+normally. Audio, video and fonts are not loaded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Request
+from scrapy_playwright.page import PageMethod
+
+from crawler.settings import EVIDENCE_SLOT
+
+ABORTED_TYPES = frozenset({"media", "font", "websocket", "eventsource", "manifest"})
+
+
+def abort_request(request: Any) -> bool:
+    return request.resource_type in ABORTED_TYPES
+
+
+async def serve_archived(page: Any, request: Request) -> None:
+    body: bytes | None = request.meta.get("pobi_body")
+    if body is None:
+        return
+    headers = {"content-type": request.meta.get("pobi_content_type") or "text/html"}
+    served = {"done": False}
+
+    async def handler(route: Any) -> None:
+        req = route.request
+        if not served["done"] and req.is_navigation_request() and req.frame == page.main_frame:
+            served["done"] = True
+            await route.fulfill(status=200, headers=headers, body=body)
+        else:
+            await route.fallback()
+
+    await page.route("**/*", handler)
+
+
+def browser_request(
+    url: str,
+    *,
+    body: bytes,
+    content_type: str,
+    meta: dict[str, Any],
+    callback: Any,
+    errback: Any,
+    evidence_only: bool = False,
+    priority: int = 0,
+) -> Request:
+    """A request that opens ``url`` in Chromium with the archived ``body`` and screenshots it."""
+    methods = [PageMethod("screenshot", full_page=True, type="png")]
+    goto = {"wait_until": "load"} if evidence_only else {"wait_until": "networkidle"}
+    m = {
+        **meta,
+        "playwright": True,
+        "playwright_page_methods": methods,
+        "playwright_page_init_callback": serve_archived,
+        "playwright_page_goto_kwargs": goto,
+        "pobi_body": body,
+        "pobi_content_type": content_type,
+    }
+    if evidence_only:
+        m["download_slot"] = EVIDENCE_SLOT
+    return Request(
+        url, meta=m, callback=callback, errback=errback, dont_filter=True, priority=priority
+    )
+
+
+def screenshot_of(response: Any) -> bytes | None:
+    for method in response.meta.get("playwright_page_methods") or []:
+        if getattr(method, "method", "") == "screenshot" and isinstance(method.result, bytes):
+            return method.result
+    return None
