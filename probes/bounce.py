@@ -48,7 +48,8 @@ PERMANENT_CODE = re.compile(r"(?<![\d.])5\.\d{1,3}\.\d{1,3}(?![\d.])|\b55[0-4]\b
 TEMPORARY_CODE = re.compile(r"(?<![\d.])4\.\d{1,3}\.\d{1,3}(?![\d.])")
 DELAY_WORDS = re.compile(
     r"(delayed|has not yet been delivered|will (continue to )?retry|not been delivered yet"
-    r"|temporary failure|chua duoc gui|dang thu lai|se thu lai)"
+    r"|hasn't been delivered yet|not delivered yet|warning message only|no action is required"
+    r"|temporary failure|tri hoan|chua duoc gui|dang thu lai|se thu lai|tiep tuc thu gui)"
 )
 
 
@@ -205,6 +206,11 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     t_flufl, p_flufl, err = _flufl(msg)
     if err:
         reasons.append(f"flufl.bounce failed ({err})")
+    text = ascii_fold(p.subject) + "\n" + ascii_fold(p.body_text[:20000])
+    if not is_dsn and p_flufl and DELAY_WORDS.search(text) and not PERMANENT_CODE.search(text):
+        # flufl's heuristics read a delay warning as a failure: the wording says otherwise
+        reasons.append("delay warning wording, no 5.x.x status: temporary")
+        t_flufl, p_flufl = t_flufl | p_flufl, set()
     for a in sorted(p_flufl):
         if a not in permanent:
             permanent.append(a)
@@ -214,7 +220,6 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
             temporary.append(a)
             reasons.append(f"flufl.bounce: {a} failed temporarily")
 
-    text = ascii_fold(p.subject) + "\n" + ascii_fold(p.body_text[:20000])
     if not is_dsn and not permanent and not temporary:
         # A mail system's message with no recipients we can read: decide on the text.
         strong = [w for w in machine if not w.startswith("subject")]

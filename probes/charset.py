@@ -80,31 +80,44 @@ def decode_strict(data: bytes, codec: str) -> str | None:
     return unicodedata.normalize("NFC", text)
 
 
-def plausibility(text: str) -> float:
-    """Higher is more plausible human text (Vietnamese or any Latin language)."""
+def _score(text: str) -> tuple[float, int]:
+    """(plausibility, anomalies): anomalies are what mojibake produces."""
     score = 0.0
+    anomalies = 0
     prev = ""
     for ch in text:
         o = ord(ch)
         if o < 128:
             if o < 32 and ch not in "\r\n\t\f":
                 score -= 5
+                anomalies += 1
         elif ch == "\ufffd":
             score -= 5
+            anomalies += 1
         elif ch in VIETNAMESE_LETTERS:
             score += 1
             # a capital right after a small letter inside a word: typical mojibake ("aÒ")
             if ch.isupper() and prev.islower():
                 score -= 3
+                anomalies += 1
         elif unicodedata.category(ch).startswith("L"):
-            # other letters: fine in their own scripts, suspicious among Latin ones
-            score += 0.5 if ord(ch) > 0x2FF else -2
+            score += 0.25
+            if ch.isupper() and prev.islower():
+                score -= 3
+                anomalies += 1
         elif unicodedata.category(ch) in {"Mn", "Cc", "Co", "Cs", "Cn"}:
             score -= 4
-        else:
+            anomalies += 1
+        elif o < 0x2000:
             score -= 1.5  # ¶ ¤ ± ... rarely in real text
+            anomalies += 1
         prev = ch
-    return score
+    return score, anomalies
+
+
+def plausibility(text: str) -> float:
+    """Higher is more plausible human text (Vietnamese or any Latin language)."""
+    return _score(text)[0]
 
 
 @dataclass(frozen=True)
@@ -148,14 +161,14 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
         return Decoded(data.decode("utf-8", "replace"), "utf-8", (*flags, "undecodable"))
     # UTF-8 that decodes strictly with non-ASCII bytes is almost never an accident.
     best_codec, best_text = candidates[0]
+    best_score, best_anomalies = _score(best_text)
     if codec != "utf-8" and any(c == "utf-8" for c, _ in candidates):
         best_codec, best_text = next((c, t) for c, t in candidates if c == "utf-8")
-    else:
-        best_score = plausibility(best_text)
+    elif declared_text is None or best_anomalies:
+        # A declared charset that reads cleanly is kept; otherwise the most plausible reading.
+        margin = 2.0 if declared_text is not None else 0.0
         for c, t in candidates[1:]:
-            s = plausibility(t)
-            # the declared charset wins ties and near-ties; others must be clearly better
-            margin = 2.0 if declared_text is not None else 0.0
+            s, _ = _score(t)
             if s > best_score + margin:
                 best_codec, best_text, best_score = c, t, s
     if codec and best_codec != codec:
