@@ -388,7 +388,14 @@ class _Writer:
             )
         if kind == SiteKind.FINANCE:
             if good > 0.3:
-                drafts.append((Channel.EMAIL, f"stc@{domain}", contact, {"via": "mailto"}))
+                drafts.append(
+                    (
+                        Channel.EMAIL,
+                        f"stc@{domain.removeprefix('stc.')}",
+                        contact,
+                        {"via": "mailto"},
+                    )
+                )
             elif good > 0.2:
                 drafts.append(
                     (Channel.EMAIL, f"image:{base.rstrip('/')}/images/email.png", contact, {})
@@ -597,7 +604,7 @@ class _Writer:
                     msgid,
                 )
             p_reply = (
-                0.1 + 0.6 * quality if rkind == RecipientKind.FINANCE else 0.05 + 0.3 * quality
+                0.05 + 0.45 * quality if rkind == RecipientKind.FINANCE else 0.03 + 0.2 * quality
             )
             if rng.random() >= p_reply:
                 continue

@@ -1,0 +1,424 @@
+"""The one declaration of every exported table and column.
+
+``datapackage.json`` (Frictionless table schemas), ``CODEBOOK.md``, the CSV headers and the XLSX
+sheets are all generated from :data:`TABLES`; change a column here and every output follows.
+The first four tables are DESIGN.md §6 exactly (names and order are a public interface).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pobi.models import (
+    Answer,
+    Band,
+    Channel,
+    Coding,
+    DeadlineStatus,
+    Era,
+    FetchStatus,
+    ReplyKind,
+    RequestState,
+    SiteKind,
+)
+
+
+def _values(enum: type) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Frictionless: string | integer | number | boolean | datetime | date
+    en: str
+    vi: str
+    enum: tuple[str, ...] = ()
+    decimals: int | None = None  # numbers: fixed decimals in CSV (None: as computed)
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # resource name, also the file stem and the XLSX sheet name
+    title_en: str
+    title_vi: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    sort_note: str = ""
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.csv"
+
+    @property
+    def header(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def C(name: str, type_: str, en: str, vi: str, **kw: object) -> Column:
+    return Column(name, type_, en, vi, **kw)  # type: ignore[arg-type]
+
+
+PROVINCE = C("province_code", "string", "Official two-digit province code", "Mã tỉnh (2 chữ số)")
+ROUND = C("round_id", "string", "Survey round", "Đợt khảo sát")
+
+SITES = Table(
+    "sites",
+    "Sites crawled",
+    "Các trang web đã thu thập",
+    "One row per site crawled in the round (provincial portal, Department of Finance, other).",
+    (
+        PROVINCE,
+        C("site_kind", "string", "Kind of site", "Loại trang", enum=_values(SiteKind)),
+        C("url", "string", "Start URL exactly as the registry or sites file gives it", "URL gốc"),
+        C(
+            "final_url",
+            "string",
+            "URL after redirects (empty if unreachable)",
+            "URL sau chuyển hướng",
+        ),
+        C(
+            "fetch_status",
+            "string",
+            "Outcome of fetching the start URL",
+            "Kết quả tải trang đầu",
+            enum=_values(FetchStatus),
+        ),
+        C("pages_fetched", "integer", "Pages fetched on the site", "Số trang đã tải"),
+    ),
+    sort_note="province_code, site_kind, url",
+)
+
+CHANNELS = Table(
+    "channels",
+    "Channels found",
+    "Các kênh tiếp nhận tìm thấy",
+    "One row per channel found on a site (findings a researcher rejected are left out).",
+    (
+        PROVINCE,
+        C("site_kind", "string", "Kind of site", "Loại trang", enum=_values(SiteKind)),
+        C(
+            "site_url",
+            "string",
+            "The site's URL as the registry or sites file gives it",
+            "URL trang",
+        ),
+        C("channel", "string", "Kind of channel", "Loại kênh", enum=_values(Channel)),
+        C(
+            "value",
+            "string",
+            "Q&A URL, lower-cased e-mail (image:URL when only shown as an image), phone digits, "
+            "or account URL",
+            "Giá trị: URL, e-mail (chữ thường), số điện thoại, tài khoản",
+        ),
+        C("found_on", "string", "URL of the page where it was found", "Trang tìm thấy"),
+        C(
+            "evidence_sha256",
+            "string",
+            "SHA-256 of the WARC file holding that page",
+            "SHA-256 của tệp WARC lưu trang",
+        ),
+    ),
+    sort_note="province_code, site_kind, site_url, channel, value",
+)
+
+REQUESTS = Table(
+    "requests",
+    "Information requests",
+    "Yêu cầu cung cấp thông tin",
+    "One row per information request (one recipient each), with reply timing.",
+    (
+        C("request_id", "string", "Request id (<round>-<n>)", "Mã yêu cầu"),
+        PROVINCE,
+        C("recipient", "string", "Address the request was sent to", "Địa chỉ nhận"),
+        C("state", "string", "Outbox state", "Trạng thái gửi", enum=_values(RequestState)),
+        C("sent_at", "datetime", "When it was sent (UTC)", "Thời điểm gửi (UTC)"),
+        C("message_id", "string", "Message-ID of the request e-mail", "Message-ID của thư yêu cầu"),
+        C(
+            "first_reply_at",
+            "datetime",
+            "First matched non-bounce message (auto-replies count), UTC",
+            "Phản hồi đầu tiên (kể cả tự động), UTC",
+        ),
+        C(
+            "first_human_reply_at",
+            "datetime",
+            "First matched human reply, UTC",
+            "Thư trả lời đầu tiên do người viết, UTC",
+        ),
+        C(
+            "deadline_status",
+            "string",
+            "Against the legal deadline (working days); as of the export",
+            "Tình trạng so với thời hạn luật định",
+            enum=_values(DeadlineStatus),
+        ),
+    ),
+    primary_key=("request_id",),
+    sort_note="request number",
+)
+
+REPLIES = Table(
+    "replies",
+    "Messages received",
+    "Thư nhận được",
+    "One row per stored message, matched to a request or not.",
+    (
+        C("message_id", "string", "Message-ID header (or a synthesized id)", "Message-ID"),
+        C("request_id", "string", "Matched request (empty if unmatched)", "Yêu cầu tương ứng"),
+        C("kind", "string", "Kind of message", "Loại thư", enum=_values(ReplyKind)),
+        C("received_at", "datetime", "When it was received (UTC)", "Thời điểm nhận (UTC)"),
+        C(
+            "working_days",
+            "integer",
+            "Vietnamese working days from the request's sending to this message",
+            "Số ngày làm việc kể từ khi gửi yêu cầu",
+        ),
+        C(
+            "coding",
+            "string",
+            "Latest coding of what the message says",
+            "Mã hóa nội dung (mới nhất)",
+            enum=_values(Coding),
+        ),
+        C(
+            "raw_sha256",
+            "string",
+            "SHA-256 of the raw message bytes as received or imported",
+            "SHA-256 của thư gốc",
+        ),
+        C("source", "string", "Where it came from (file path, or mailbox and UID)", "Nguồn"),
+    ),
+    sort_note="received_at, raw_sha256",
+)
+
+ANSWERS = _values(Answer)
+
+SCORES = Table(
+    "scores",
+    "Indicator answers (tidy)",
+    "Câu trả lời từng chỉ số (dạng dài)",
+    "One row per province and indicator: the answer, its points, why, and the evidence behind it.",
+    (
+        ROUND,
+        PROVINCE,
+        C("province_name", "string", "Official name", "Tên tỉnh"),
+        C("pillar", "string", "Pillar of the rubric", "Trụ cột"),
+        C("indicator", "string", "Indicator id", "Mã chỉ số"),
+        C("answer", "string", "Answer after overrides (a–e)", "Câu trả lời", enum=ANSWERS),
+        C(
+            "computed_answer",
+            "string",
+            "Answer computed from the evidence",
+            "Câu trả lời tính từ bằng chứng",
+            enum=ANSWERS,
+        ),
+        C(
+            "points",
+            "integer",
+            "a=100, b=67, c=33, d=0; empty for e (not applicable)",
+            "Điểm (e: không áp dụng)",
+        ),
+        C(
+            "overridden",
+            "boolean",
+            "A researcher replaced the computed answer",
+            "Đã được nhà nghiên cứu điều chỉnh",
+        ),
+        C("explanation_en", "string", "Why this answer (English)", "Lý do (tiếng Anh)"),
+        C("explanation_vi", "string", "Why this answer (Vietnamese)", "Lý do (tiếng Việt)"),
+        C(
+            "evidence",
+            "string",
+            "SHA-256 of the evidence files behind it, ';'-separated",
+            "SHA-256 các tệp bằng chứng, cách nhau bởi ';'",
+        ),
+        C("rubric", "string", "Rubric id and version", "Bộ tiêu chí"),
+    ),
+    primary_key=("round_id", "province_code", "indicator"),
+    sort_note="province_code, rubric order of indicators",
+)
+
+RANKINGS = Table(
+    "rankings",
+    "Index, band and rank",
+    "Chỉ số, nhóm và xếp hạng",
+    "One row per province: index (0–100), POBI band and rank (ties share a rank).",
+    (
+        ROUND,
+        C("rank", "integer", "Rank (1 = best; ties share a rank)", "Thứ hạng"),
+        PROVINCE,
+        C("province_name", "string", "Official name", "Tên tỉnh"),
+        C("region", "string", "Socio-economic region", "Vùng kinh tế - xã hội"),
+        C("index", "number", "Index 0–100 (weighted mean of pillars)", "Chỉ số 0–100", decimals=2),
+        C(
+            "band",
+            "string",
+            "POBI band: A ≥75, B ≥50, C ≥25, D <25",
+            "Nhóm POBI",
+            enum=_values(Band),
+        ),
+        C(
+            "indicators_applicable",
+            "integer",
+            "Indicators answered a–d (e is left out)",
+            "Số chỉ số áp dụng",
+        ),
+        C(
+            "overrides",
+            "integer",
+            "Answers overridden by a researcher",
+            "Số câu trả lời điều chỉnh",
+        ),
+        C("rubric", "string", "Rubric id and version", "Bộ tiêu chí"),
+    ),
+    primary_key=("round_id", "province_code"),
+    sort_note="rank, province_code",
+)
+
+STATISTICS = Table(
+    "statistics",
+    "Reply statistics",
+    "Thống kê phản hồi",
+    "Reply rates with Wilson 95% intervals, times to reply, bounces; per request and per province, "
+    "overall and by region.",
+    (
+        ROUND,
+        C("unit", "string", "Unit counted", "Đơn vị đếm", enum=("request", "province")),
+        C("group", "string", "'all' or a region id", "'all' hoặc mã vùng"),
+        C("measure", "string", "What is measured (see CODEBOOK)", "Đại lượng"),
+        C("k", "integer", "Count with the property", "Số có đặc điểm"),
+        C("n", "integer", "Denominator", "Mẫu số"),
+        C("value", "number", "Rate (k/n), days or count", "Giá trị", decimals=4),
+        C(
+            "ci_low",
+            "number",
+            "Wilson 95% interval, low",
+            "Khoảng tin cậy 95%, cận dưới",
+            decimals=4,
+        ),
+        C(
+            "ci_high",
+            "number",
+            "Wilson 95% interval, high",
+            "Khoảng tin cậy 95%, cận trên",
+            decimals=4,
+        ),
+    ),
+    primary_key=("round_id", "unit", "group", "measure"),
+    sort_note="unit, group, measure",
+)
+
+SURVIVAL = Table(
+    "survival",
+    "Time to reply (Kaplan–Meier)",
+    "Thời gian đến khi được trả lời (Kaplan–Meier)",
+    "Kaplan–Meier estimate of the share of delivered requests still without a human reply after t "
+    "working days; requests without a reply are censored at their elapsed working days.",
+    (
+        ROUND,
+        C("group", "string", "'all' or a region id", "'all' hoặc mã vùng"),
+        C(
+            "working_days",
+            "number",
+            "t, working days after sending",
+            "Số ngày làm việc",
+            decimals=0,
+        ),
+        C(
+            "no_reply_share",
+            "number",
+            "Estimated share still without a reply",
+            "Tỷ lệ chưa trả lời",
+            decimals=4,
+        ),
+        C("ci_low", "number", "95% interval, low", "Cận dưới 95%", decimals=4),
+        C("ci_high", "number", "95% interval, high", "Cận trên 95%", decimals=4),
+    ),
+    primary_key=("round_id", "group", "working_days"),
+    sort_note="group, working_days",
+)
+
+TRENDS = Table(
+    "trends",
+    "Trends on current units",
+    "Xu hướng theo đơn vị hành chính hiện hành",
+    "Every scored round's index on the 34 current units; legacy rounds are mapped through the "
+    "2025 crosswalk (mean of the legacy sources' indices).",
+    (
+        C("round", "string", "Survey round", "Đợt khảo sát"),
+        C("era", "string", "Era of the round", "Thời kỳ", enum=_values(Era)),
+        C("current_code", "string", "Current (2025) province code", "Mã tỉnh hiện hành"),
+        C("index", "number", "Index 0–100", "Chỉ số 0–100", decimals=2),
+        C("band", "string", "POBI band of that index", "Nhóm POBI", enum=_values(Band)),
+        C(
+            "method",
+            "string",
+            "direct (current round) or mean_of_sources (legacy round mapped)",
+            "Cách tính",
+            enum=("direct", "mean_of_sources"),
+        ),
+        C("sources", "string", "Codes whose indices were used, ';'-separated", "Mã nguồn"),
+    ),
+    primary_key=("round", "current_code"),
+    sort_note="round, current_code",
+)
+
+INHERITED = Table(
+    "inherited",
+    "Legacy units with their successor's result",
+    "Tỉnh cũ với kết quả của tỉnh kế thừa",
+    "For a current-era round: every legacy (63-unit) province shown with its successor's result, "
+    "flagged inherited (it was not measured itself).",
+    (
+        ROUND,
+        C("legacy_code", "string", "Legacy (pre-2025) province code", "Mã tỉnh cũ"),
+        C("legacy_name", "string", "Legacy name", "Tên tỉnh cũ"),
+        C("current_code", "string", "Successor's code", "Mã tỉnh kế thừa"),
+        C("index", "number", "Successor's index", "Chỉ số của tỉnh kế thừa", decimals=2),
+        C("band", "string", "Successor's band", "Nhóm", enum=_values(Band)),
+        C("rank", "integer", "Successor's rank", "Thứ hạng"),
+        C("inherited", "boolean", "Always true: the value is the successor's", "Kế thừa"),
+    ),
+    primary_key=("round_id", "legacy_code"),
+    sort_note="legacy_code",
+)
+
+# Fixed leading and trailing columns of the wide scores table; one column per indicator between.
+WIDE_LEAD = (ROUND, PROVINCE, C("province_name", "string", "Official name", "Tên tỉnh"))
+WIDE_TAIL = (
+    C("index", "number", "Index 0–100", "Chỉ số 0–100", decimals=2),
+    C("band", "string", "POBI band", "Nhóm POBI", enum=_values(Band)),
+    C("rank", "integer", "Rank", "Thứ hạng"),
+)
+
+
+def wide_table(indicators: list[tuple[str, str, str]]) -> Table:
+    """The wide scores table for a rubric: ``indicators`` are (id, question_en, question_vi)."""
+    middle = tuple(
+        C(i, "string", f"Answer (a–e; * = overridden): {en}", vi) for i, en, vi in indicators
+    )
+    return Table(
+        "scores_wide",
+        "Answers (wide)",
+        "Câu trả lời (dạng rộng)",
+        "One row per province, one column per indicator (answer letter; '*' marks an override).",
+        (*WIDE_LEAD, *middle, *WIDE_TAIL),
+        primary_key=("round_id", "province_code"),
+        sort_note="province_code",
+    )
+
+
+FIXED_TABLES: tuple[Table, ...] = (
+    SITES,
+    CHANNELS,
+    REQUESTS,
+    REPLIES,
+    SCORES,
+    RANKINGS,
+    STATISTICS,
+    SURVIVAL,
+    TRENDS,
+    INHERITED,
+)
