@@ -14,7 +14,9 @@ def test_viscii_table_is_a_bijection_onto_vietnamese() -> None:
     assert VISCII_TABLE[0x80] == "Ạ" and VISCII_TABLE[0xFF] == "Ữ" and VISCII_TABLE[0x02] == "Ẳ"
 
 
-@pytest.mark.parametrize("declared", [None, "windows-1258", "iso-8859-1", "windows-1252", "us-ascii"])
+@pytest.mark.parametrize(
+    "declared", [None, "windows-1258", "iso-8859-1", "windows-1252", "us-ascii"]
+)
 def test_windows_1258_is_recognised_whatever_the_label(declared: str | None) -> None:
     d = decode(mc.cp1258(TEXT), declared)
     assert d.text == TEXT
