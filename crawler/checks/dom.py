@@ -1,0 +1,308 @@
+"""A parsed page shared by all checks: links, forms, images, visible text, headings.
+
+Parsing happens once per :class:`~crawler.page.PageView` (a small LRU cache keyed by the view);
+checks only read the result. Text is NFC-normalised here, so checks never see NFD.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
+from bs4.element import Comment, NavigableString
+
+from crawler.page import PageView
+from crawler.text import nfc, squash
+
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
+
+INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "svg"}
+BLOCKS = {
+    "p", "div", "li", "td", "th", "tr", "section", "article", "footer", "header", "nav", "main",
+    "aside", "h1", "h2", "h3", "h4", "h5", "h6", "br", "ul", "ol", "table", "form", "dd", "dt",
+    "address", "option", "select", "label", "fieldset", "legend", "blockquote", "pre", "body",
+}  # fmt: skip
+ZONE_WORDS = {
+    "nav": ("nav", "menu", "navbar", "navigation", "topbar"),
+    "footer": ("footer", "bottom", "chan-trang", "lienket", "lien-ket", "link"),
+    "header": ("header", "banner", "top"),
+}
+MAX_HTML = 3_000_000
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str  # absolute, without fragment ('' when not http(s))
+    href: str  # as written
+    text: str  # NFC, squashed (alt text of images when there is no text)
+    tag: str  # a | option | area | iframe | frame
+    zone: str  # nav | footer | header | main
+    scheme: str
+
+
+@dataclass(frozen=True)
+class Form:
+    has_textarea: bool
+    text: str  # NFC text of the form: labels, legends, buttons, placeholders
+    heading: str  # the nearest heading before the form
+    action: str
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str  # absolute
+    alt: str
+    context: str  # text of the parent block (NFC, squashed)
+    in_link: str  # href of an enclosing link, if any
+
+
+@dataclass
+class Doc:
+    url: str
+    title: str = ""
+    headings: list[str] = field(default_factory=list)  # h1 (then h2) texts
+    text: str = ""  # visible text, blocks separated by newlines
+    links: list[Link] = field(default_factory=list)
+    forms: list[Form] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    scripts: list[str] = field(default_factory=list)  # inline script bodies
+    cf_emails: list[str] = field(default_factory=list)  # data-cfemail values
+    textareas: int = 0
+
+
+def strip_fragment(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+
+
+def absolute(base: str, href: str) -> str:
+    """Absolute http(s) URL without fragment, or '' for other schemes and garbage."""
+    href = (href or "").strip()
+    if not href or href.startswith(("javascript:", "#", "data:")):
+        return ""
+    try:
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return ""
+        path = parts.path or "/"
+        return urlunsplit((parts.scheme, parts.netloc.lower(), path, parts.query, ""))
+    except ValueError:
+        return ""
+
+
+def host_of(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def netloc_of(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
+
+
+def _base_domain(host: str) -> str:
+    host = host.removeprefix("www.")
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in ("gov", "com", "org", "edu", "net") else 2
+    return ".".join(labels[-keep:])
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """Same host and port, or two hosts under the same registrable domain (x.gov.vn)."""
+    a, b = netloc_of(url_a), netloc_of(url_b)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    ha, hb = host_of(url_a), host_of(url_b)
+    if (
+        ha.removeprefix("www.") == hb.removeprefix("www.")
+        and ha
+        and (urlsplit(url_a).port == urlsplit(url_b).port)
+    ):
+        return True
+    try:
+        ipaddress.ip_address(ha)
+        return False
+    except ValueError:
+        pass
+    return bool(ha) and _base_domain(ha) == _base_domain(hb) and "." in _base_domain(ha)
+
+
+def root_url(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.lower(), "/", "", ""))
+
+
+ARTICLE_PATTERNS = [
+    re.compile(r"[-_/]\d{4,}(\.[a-z]{2,5})?/?$"),  # ...-12345.html, /12345
+    re.compile(r"/-/asset_publisher/"),  # Liferay article
+    re.compile(r"/content/[^/]+$"),
+    re.compile(r"[?&](p|itemid|newsid|id|articleid|tin)=\d{3,}", re.I),
+    re.compile(r"/(tin-tuc|tintuc|news|bai-viet|su-kien|thong-bao|chi-tiet)/[^/]+-[^/]+"),
+    re.compile(r"/\d{4}/\d{1,2}/"),  # WordPress dated permalinks
+]
+
+
+def is_article_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    tail = parts.path.lower() + ("?" + parts.query.lower() if parts.query else "")
+    return any(p.search(tail) for p in ARTICLE_PATTERNS)
+
+
+def _zone(tag: Tag) -> str:
+    for parent in tag.parents:
+        name = parent.name or ""
+        if name in ("nav", "footer", "header"):
+            return name
+        if name in ("body", "html", "[document]"):
+            break
+        attrs = " ".join(
+            [str(parent.get("id") or ""), *(str(c) for c in (parent.get("class") or []))]
+        ).lower()
+        if attrs:
+            for zone, wordlist in ZONE_WORDS.items():
+                if any(w in attrs for w in wordlist):
+                    return zone
+    return "main"
+
+
+def _text_of(tag: Tag) -> str:
+    parts = []
+    for s in tag.descendants:
+        if isinstance(s, NavigableString) and not isinstance(s, Comment):
+            if s.parent is not None and s.parent.name in INVISIBLE:
+                continue
+            parts.append(str(s))
+    return squash(nfc(" ".join(parts)))
+
+
+def _visible_text(soup: BeautifulSoup) -> str:
+    out: list[str] = []
+    for s in soup.descendants:
+        if isinstance(s, NavigableString):
+            if isinstance(s, Comment):
+                continue
+            parent = s.parent
+            if parent is not None and any(p.name in INVISIBLE for p in [parent, *parent.parents]):
+                continue
+            out.append(str(s))
+        elif isinstance(s, Tag) and s.name in BLOCKS:
+            out.append("\n")
+    text = nfc("".join(out)).replace("\xa0", " ")
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def parse(page: PageView) -> Doc:
+    return _parse(page.url, page.html)
+
+
+@lru_cache(maxsize=16)
+def _parse(url: str, html: str) -> Doc:
+    html = html[:MAX_HTML] if html else ""
+    html = html.replace("\x00", "")
+    soup = BeautifulSoup(html, "lxml")
+    base = url
+    base_tag = soup.find("base", href=True)
+    if isinstance(base_tag, Tag):
+        candidate = absolute(url, str(base_tag.get("href") or ""))
+        if candidate:
+            base = candidate
+    doc = Doc(url=strip_fragment(url))
+    title = soup.find("title")
+    doc.title = squash(nfc(title.get_text(" "))) if isinstance(title, Tag) else ""
+    for level in ("h1", "h2"):
+        for h in soup.find_all(level):
+            text = _text_of(h)
+            if text:
+                doc.headings.append(text)
+    doc.text = _visible_text(soup)
+    for tag in soup.find_all(["a", "area", "option", "iframe", "frame"]):
+        attr = (
+            "value"
+            if tag.name == "option"
+            else "src"
+            if tag.name in ("iframe", "frame")
+            else "href"
+        )
+        href = str(tag.get(attr) or "").strip()
+        if not href:
+            continue
+        text = _text_of(tag)
+        if not text:
+            alts = [str(i.get("alt") or i.get("title") or "") for i in tag.find_all("img")]
+            text = squash(nfc(" ".join([*alts, str(tag.get("title") or "")])))
+        scheme = href.split(":", 1)[0].lower() if ":" in href[:12] else ""
+        doc.links.append(
+            Link(
+                url=absolute(base, href),
+                href=href,
+                text=text,
+                tag=tag.name,
+                zone=_zone(tag),
+                scheme=scheme,
+            )
+        )
+    for form in soup.find_all("form"):
+        bits = [_text_of(form)]
+        for el in form.find_all(["input", "textarea", "button"]):
+            for a in ("placeholder", "value", "title", "aria-label", "name"):
+                v = el.get(a)
+                if v and a != "name":
+                    bits.append(str(v))
+        heading = ""
+        prev = form.find_previous(["h1", "h2", "h3", "h4", "legend"])
+        if isinstance(prev, Tag):
+            heading = _text_of(prev)
+        doc.forms.append(
+            Form(
+                has_textarea=form.find("textarea") is not None,
+                text=squash(nfc(" ".join(bits))),
+                heading=heading,
+                action=str(form.get("action") or ""),
+            )
+        )
+    doc.textareas = len(soup.find_all("textarea"))
+    for img in soup.find_all("img"):
+        src = absolute(base, str(img.get("src") or img.get("data-src") or ""))
+        if not src:
+            continue
+        parent = img.parent
+        block = parent
+        while block is not None and block.name not in BLOCKS:
+            block = block.parent
+        link = img.find_parent("a")
+        doc.images.append(
+            Image(
+                src=src,
+                alt=squash(nfc(str(img.get("alt") or "") + " " + str(img.get("title") or ""))),
+                context=_text_of(block) if isinstance(block, Tag) else "",
+                in_link=str(link.get("href") or "") if isinstance(link, Tag) else "",
+            )
+        )
+    for script in soup.find_all("script"):
+        body = script.string or script.get_text() or ""
+        if body.strip():
+            doc.scripts.append(body)
+    for el in soup.find_all(attrs={"data-cfemail": True}):
+        doc.cf_emails.append(str(el.get("data-cfemail")))
+    return doc
