@@ -6,6 +6,7 @@ gives a reason; the reason is stored in ``pages.render_reason``.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import lxml.html
@@ -81,3 +82,22 @@ def needs_render(html: str, url: str = "") -> str | None:
     if links < MIN_LINKS or _MENU_IN_SCRIPT.search(inline):
         return SCRIPT_MENU
     return None
+
+
+def script_fingerprint(html: str) -> str:
+    """A hash of a page's scripts (inline text and external sources), in document order.
+
+    Two pages of one site with the same fingerprint build the same things by script (a footer
+    e-mail, a menu): rendering one of them is enough.
+    """
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    h = hashlib.sha256()
+    for script in doc.iter("script"):
+        h.update((script.get("src") or "").encode())
+        h.update(b"\0")
+        h.update((script.text or "").encode("utf-8", "replace"))
+        h.update(b"\1")
+    return h.hexdigest()

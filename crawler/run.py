@@ -85,7 +85,7 @@ def run(job_path: Path) -> int:
         )
         settings = scrapy_settings(cfg, browser if use_browser else type(browser)(None, ""), folder)
         started = time.monotonic()
-        process = CrawlerProcess(settings, install_root_handler=False)
+        process = CrawlerProcess(settings)
         crawler = process.create_crawler(SiteSpider)
         process.crawl(
             crawler,
@@ -113,6 +113,7 @@ def run(job_path: Path) -> int:
                 "responses": stats.get("downloader/response_count", 0),
                 "rendered_requests": stats.get("playwright/request_count/navigation", 0),
                 "check_errors": getattr(spider, "check_errors", 0),
+                "internal_errors": getattr(spider, "internal_errors", 0),
                 "unfinished": unfinished,
             }
         )

@@ -26,7 +26,7 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
         "CONCURRENT_REQUESTS": c.concurrent_total,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrent_per_host,
         "DOWNLOAD_DELAY": c.download_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_DELAY_JITTER": 0.5,  # each wait is 0.5-1.5 x the delay
         "AUTOTHROTTLE_ENABLED": True,
         "AUTOTHROTTLE_START_DELAY": max(c.download_delay, 0.05),
         "AUTOTHROTTLE_MAX_DELAY": max(30.0, c.download_delay * 4),
@@ -56,7 +56,7 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
             "crawler.middleware.Replay": 50,
             "crawler.middleware.Guard": 60,
         },
-        "DOWNLOAD_SLOTS": {EVIDENCE_SLOT: {"concurrency": 2, "delay": 0, "randomize_delay": False}},
+        "DOWNLOAD_SLOTS": {EVIDENCE_SLOT: {"concurrency": 2, "delay": 0, "jitter": 0}},
         "POBI_ALLOW_PRIVATE_ADDRESSES": c.allow_private_addresses,
         "MEMUSAGE_ENABLED": False,
     }

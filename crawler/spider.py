@@ -26,7 +26,7 @@ from crawler.archive import Exchange, build_warc, read_warc
 from crawler.middleware import REPLAY_FLAG
 from crawler.page import FindingDraft, LinkHint, PageView
 from crawler.records import PageRecord, Recorder, SiteResult, StoredPage
-from crawler.render import needs_render
+from crawler.render import SCRIPT_EMAIL, SCRIPT_MENU, needs_render, script_fingerprint
 from crawler.status import classify
 from crawler.urls import (
     MAX_QUERY_VARIANTS,
@@ -63,6 +63,7 @@ class SiteState:
     final_url: str = ""
     phase: str = "crawling"  # crawling | evidence | done
     render_wanted: dict[str, str] = field(default_factory=dict)  # url -> reason (not rendered)
+    rendered_scripts: set[str] = field(default_factory=set)  # fingerprints already rendered
     budget_dropped: int = 0
     traps: int = 0
     stored: dict[str, StoredPage] = field(default_factory=dict)
@@ -113,6 +114,7 @@ class SiteSpider(scrapy.Spider):
             self.sites[row.id] = st
         self.started = time.monotonic()
         self.check_errors = 0
+        self.internal_errors = 0
 
     # ------------------------------------------------------------------ hooks used by middlewares
 
@@ -182,15 +184,40 @@ class SiteSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ pages
 
-    def parse_page(self, response: Response) -> list[Request]:
-        meta = response.meta
+    def _guard(self, fn: Callable[[SiteState, Any], list[Request]], arg: Any) -> list[Request]:
+        """Run a callback body; whatever happens, count the request as done for its site."""
+        meta = arg.meta if isinstance(arg, Response) else arg.request.meta
         site = self.sites[meta["pobi_site"]]
-        out: list[Request] = []
+        try:
+            children = fn(site, arg)
+        except Exception:
+            self.internal_errors += 1
+            self.logger.exception("internal error on %s", meta.get("pobi_requested", ""))
+            children = []
+        return self._done_one(site, children)
+
+    def parse_page(self, response: Response) -> list[Request]:
+        return self._guard(self._on_page, response)
+
+    def parse_rendered(self, response: Response) -> list[Request]:
+        return self._guard(self._on_rendered, response)
+
+    def render_failed(self, failure: Any) -> list[Request]:
+        return self._guard(self._on_render_failed, failure)
+
+    def page_failed(self, failure: Any) -> list[Request]:
+        return self._guard(self._on_page_failed, failure)
+
+    def parse_screenshot(self, response: Response) -> list[Request]:
+        return self._guard(self._on_screenshot, response)
+
+    def screenshot_failed(self, failure: Any) -> list[Request]:
+        return self._guard(self._on_screenshot_failed, failure)
+
+    def _on_page(self, site: SiteState, response: Response) -> list[Request]:
         if REPLAY_FLAG in response.flags:
-            out = self._replay(site, response, meta["pobi_stored"])
-        else:
-            out = self._fresh(site, response)
-        return self._done_one(site, out)
+            return self._replay(site, response, response.meta["pobi_stored"])
+        return self._fresh(site, response)
 
     def _fresh(self, site: SiteState, response: Response) -> list[Request]:
         meta = response.meta
@@ -233,6 +260,13 @@ class SiteSpider(scrapy.Spider):
         reason = needs_render(html, response.url)
         if self.render_mode == RenderMode.ALWAYS:
             reason = reason or "always"
+        if reason in (SCRIPT_EMAIL, SCRIPT_MENU):
+            # the same scripts were already run on another page of this site: nothing new
+            fingerprint = script_fingerprint(html)
+            if fingerprint in site.rendered_scripts and self.render_mode == RenderMode.AUTO:
+                reason = None
+            elif self.browser and self.render_mode != RenderMode.NEVER:
+                site.rendered_scripts.add(fingerprint)
         if reason and self.render_mode != RenderMode.NEVER and self.browser:
             req = chromium.browser_request(
                 response.url,
@@ -267,13 +301,12 @@ class SiteSpider(scrapy.Spider):
             size=len(response.body),
             exchange=exchange,
             rendered=False,
-            reason=reason if reason != "always" else "",
+            reason=reason if reason and reason != "always" else "",
             screenshot=None,
         )
 
-    def parse_rendered(self, response: Response) -> list[Request]:
+    def _on_rendered(self, site: SiteState, response: Response) -> list[Request]:
         meta = response.meta
-        site = self.sites[meta["pobi_site"]]
         exchange: Exchange = meta["pobi_exchange"]
         dom = response.text if isinstance(response, TextResponse) else meta["pobi_html"]
         exchange.rendered_html = dom
@@ -293,12 +326,10 @@ class SiteSpider(scrapy.Spider):
             reason=meta["pobi_reason"],
             screenshot=chromium.screenshot_of(response),
         )
-        return self._done_one(site, out)
+        return out
 
-    def render_failed(self, failure: Any) -> list[Request]:
-        request = failure.request
-        meta = request.meta
-        site = self.sites[meta["pobi_site"]]
+    def _on_render_failed(self, site: SiteState, failure: Any) -> list[Request]:
+        meta = failure.request.meta
         exchange: Exchange = meta["pobi_exchange"]
         site.render_wanted[exchange.url] = meta["pobi_reason"]
         out = self._process(
@@ -318,12 +349,11 @@ class SiteSpider(scrapy.Spider):
             screenshot=None,
             detail=f"rendering failed: {type(failure.value).__name__}: {failure.value}"[:500],
         )
-        return self._done_one(site, out)
+        return out
 
-    def page_failed(self, failure: Any) -> list[Request]:
+    def _on_page_failed(self, site: SiteState, failure: Any) -> list[Request]:
         request = failure.request
         meta = request.meta
-        site = self.sites[meta["pobi_site"]]
         outcome = classify(exc=failure.value, refusal=meta.get("pobi_refusal", ""))
         if meta.get("pobi_start"):
             self._start_seen(site, request.url, outcome.status)
@@ -338,7 +368,7 @@ class SiteSpider(scrapy.Spider):
             ),
             [],
         )
-        return self._done_one(site, [])
+        return []
 
     # ------------------------------------------------------------------ shared processing
 
@@ -591,21 +621,19 @@ class SiteSpider(scrapy.Spider):
             )
         return out
 
-    def parse_screenshot(self, response: Response) -> list[Request]:
+    def _on_screenshot(self, site: SiteState, response: Response) -> list[Request]:
         meta = response.meta
-        site = self.sites[meta["pobi_site"]]
         png = chromium.screenshot_of(response)
         if png:
             self.recorder.save_screenshot(
                 site.id, meta["pobi_page_url"], meta["pobi_found_on"], png
             )
-        return self._done_one(site, [])
+        return []
 
-    def screenshot_failed(self, failure: Any) -> list[Request]:
+    def _on_screenshot_failed(self, site: SiteState, failure: Any) -> list[Request]:
         meta = failure.request.meta
-        site = self.sites[meta["pobi_site"]]
         self.logger.warning("screenshot of %s failed: %s", meta["pobi_found_on"], failure.value)
-        return self._done_one(site, [])
+        return []
 
     def _finish(self, site: SiteState) -> None:
         site.phase = "done"

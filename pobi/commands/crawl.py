@@ -239,6 +239,11 @@ def _supervise(job_path: Path, folder: Path, total: int) -> None:
         f"Crawled in {end.get('elapsed', 0):.1f} s: {end.get('requests', 0)} requests, "
         f"{end.get('rendered_requests', 0)} browser navigations."
     )
+    if end.get("internal_errors"):
+        err_console.print(
+            f"[yellow]{end['internal_errors']} page(s) hit an internal error; "
+            f"see {folder / 'crawl.log'}[/yellow]"
+        )
     if end.get("check_errors"):
         err_console.print(
             f"[yellow]{end['check_errors']} page check(s) failed; see {folder / 'crawl.log'}[/yellow]"
