@@ -53,7 +53,7 @@ def open_mailbox(
 ) -> Iterator[MailBox]:
     if not settings.host:
         raise ConfigError(
-            "[imap] host is not set: pobi reads replies (and checks the Sent folder) over IMAP.",
+            "imap.host is not set (pobi.toml section imap): pobi reads replies (and checks the Sent folder) over IMAP.",
             hint="See docs/requests.md, 'Configuring a real mailbox safely'.",
         )
     check_security("imap", settings.host, settings.security)

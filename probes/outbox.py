@@ -282,7 +282,9 @@ def reconcile(
         except ExternalServiceError as exc:
             lookup_error = str(exc)
     elif lookup is None:
-        lookup_error = "[imap] is not configured, so the Sent folder cannot be checked"
+        lookup_error = (
+            "IMAP (pobi.toml section imap) is not configured, so the Sent folder cannot be checked"
+        )
     for r in pending:
         when = lookup(r.message_id) if lookup is not None else None
         in_sent = lookup is not None and (r.message_id in found or when is not None)
@@ -330,7 +332,7 @@ def _sent_folder_lookup(cfg: Config, message_ids: list[str]) -> dict[str, dateti
     with open_mailbox(cfg.imap, cfg.secret("imap_password")) as box:
         if cfg.imap.sent_folder not in folder_names(box):
             raise ExternalServiceError(
-                f"The IMAP account has no folder {cfg.imap.sent_folder!r} ([imap] sent_folder)"
+                f"The IMAP account has no folder {cfg.imap.sent_folder!r} (setting imap.sent_folder)"
             )
         for mid in message_ids:
             got = find_message_id(box, cfg.imap.sent_folder, mid)

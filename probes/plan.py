@@ -133,7 +133,7 @@ def _latest_reviews(session: Session, finding_ids: list[int]) -> dict[int, str]:
             newest, FindingReview.id == newest.c.rid
         )
     )
-    return dict(rows.tuples().all())
+    return {fid: status for fid, status in rows}
 
 
 def _host(url: str) -> str:

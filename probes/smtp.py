@@ -51,12 +51,12 @@ def is_loopback(host: str) -> bool:
 
 def check_security(kind: str, host: str, security: str) -> None:
     if security not in {"starttls", "tls", "none"}:
-        raise ConfigError(f"[{kind}] security must be starttls, tls or none, not {security!r}")
+        raise ConfigError(f"{kind}.security must be starttls, tls or none, not {security!r}")
     if security == "none" and not is_loopback(host):
         raise ConfigError(
-            f"[{kind}] security = 'none' (plain text) is allowed only to a loopback host, "
+            f"{kind}.security = 'none' (plain text) is allowed only to a loopback host, "
             f"not {host!r}: your password and the requests would cross the network in clear.",
-            hint=f"Use security = 'starttls' or 'tls' for [{kind}] host {host}.",
+            hint=f"Set {kind}.security to 'starttls' or 'tls' for {host}.",
         )
 
 
@@ -76,13 +76,13 @@ class Submission:
     def __init__(self, settings: SmtpSettings, password: str, *, timeout: float = 60) -> None:
         if not settings.host:
             raise ConfigError(
-                "[smtp] host is not set: pobi needs your mail provider's submission server.",
+                "smtp.host is not set (pobi.toml section smtp): pobi needs your mail provider's submission server.",
                 hint="See docs/requests.md, 'Configuring a real mailbox safely'.",
             )
         check_security("smtp", settings.host, settings.security)
         if settings.username and not password:
             raise ConfigError(
-                "POBI_SMTP_PASSWORD is not set ([smtp] username is "
+                "POBI_SMTP_PASSWORD is not set (smtp.username is "
                 f"{settings.username!r}); pobi reads the password only from the environment."
             )
         self.settings = settings

@@ -90,7 +90,7 @@ def load_template(template_id: str) -> Template:
     if template_id == "default-ask" or not path.is_file():
         raise ConfigError(
             f"No request template {template_id!r}.",
-            hint=f"Known templates: {', '.join(available_templates())} ([probes] template).",
+            hint=f"Known templates: {', '.join(available_templates())} (setting probes.template).",
         )
     meta = _read_toml(path)
     try:
@@ -150,14 +150,14 @@ def require_requester(requester: RequesterSettings) -> None:
     missing = missing_requester_fields(requester)
     if missing:
         lines = "\n".join(
-            f"  [requester] {m}  ({REQUESTER_FIELDS[m][0]} / {REQUESTER_FIELDS[m][1]}; "
+            f"  requester.{m}  ({REQUESTER_FIELDS[m][0]} / {REQUESTER_FIELDS[m][1]}; "
             f"or POBI_REQUESTER_{m.upper()})"
             for m in missing
         )
         raise ConfigError(
             "The Law on Access to Information (104/2016, Art. 24) requires the requester's "
             "full name, address, ID number, phone and e-mail. Missing / còn thiếu:\n" + lines,
-            hint="Add them to $POBI_HOME/pobi.toml under [requester].",
+            hint="Add them to $POBI_HOME/pobi.toml in the section requester.",
         )
 
 
