@@ -61,6 +61,15 @@ class HostServer(ThreadingHTTPServer):
         self.hits_lock = threading.Lock()
         super().__init__(address, Handler)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients hanging up early (browsers, timeouts) are normal here: stay quiet."""
+        import sys
+
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class Handler(BaseHTTPRequestHandler):
     server: HostServer

@@ -70,18 +70,18 @@ class Renderer:
         self._context = self._browser.new_context()
         self._context.route(
             "**/*",
-            lambda route: route.abort()
-            if route.request.resource_type in ("image", "stylesheet", "font", "media")
-            else route.continue_(),
+            lambda route: (
+                route.abort()
+                if route.request.resource_type in ("image", "stylesheet", "font", "media")
+                else route.continue_()
+            ),
         )
 
+        self._page = self._context.new_page()
+
     def _render(self, url: str) -> str:
-        page = self._context.new_page()
-        try:
-            page.goto(url, wait_until="domcontentloaded", timeout=15000)
-            return page.content()
-        finally:
-            page.close()
+        self._page.goto(url, wait_until="domcontentloaded", timeout=15000)
+        return self._page.content()
 
     def render(self, url: str) -> str:
         return self._thread.submit(self._render, url).result()
