@@ -200,12 +200,16 @@ def export_round(
     step("scores and rankings")
     tidy, rankings, wide, wide_table = score_tables(session, round_id, era, rub)
     step("statistics")
-    stats, survival = compute_statistics(
-        round_id, era, timings, rub.statistics.get("follow_up_working_days", 60)
+    stats, survival = (
+        compute_statistics(round_id, era, timings, rub.statistics.get("follow_up_working_days", 60))
+        if timings
+        else ([], [])
     )
     step("trends across the 2025 merger")
-    trends = trends_rows(session)
-    inherited = inherited_rows(session, round_id)
+    # Only a scored round shows trends (every scored round in the store, side by side) and the
+    # inherited view: an empty or unscored round exports headers only.
+    trends = trends_rows(session) if rankings else []
+    inherited = inherited_rows(session, round_id) if rankings else []
 
     data: list[tuple[cols.Table, list[Row]]] = [
         (cols.SITES, base["sites"]),

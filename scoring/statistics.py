@@ -50,8 +50,17 @@ def _delivered(t: RequestTiming) -> bool:
     return t.first_reply_at is not None or t.state == RequestState.SENT.value
 
 
-def _rate(rid: str, unit: str, group: str, measure: str, k: int, n: int) -> Row:
+def interval(k: int, n: int) -> tuple[float | None, float | None, float | None]:
+    """(p, low, high): :func:`pobi.stats.wilson`, with the bounds clamped so they always contain
+    p (floating-point rounding can put the low bound a hair above 0 when k == 0)."""
     r = wilson(k, n)
+    if r.p is None or r.low is None or r.high is None:
+        return None, None, None
+    return r.p, min(r.low, r.p), max(r.high, r.p)
+
+
+def _rate(rid: str, unit: str, group: str, measure: str, k: int, n: int) -> Row:
+    p, low, high = interval(k, n)
     return {
         "round_id": rid,
         "unit": unit,
@@ -59,9 +68,9 @@ def _rate(rid: str, unit: str, group: str, measure: str, k: int, n: int) -> Row:
         "measure": measure,
         "k": k,
         "n": n,
-        "value": r.p,
-        "ci_low": r.low,
-        "ci_high": r.high,
+        "value": p,
+        "ci_low": low,
+        "ci_high": high,
     }
 
 

@@ -716,6 +716,9 @@ class _Writer:
             em.add_attachment(
                 att_bytes, maintype="application", subtype="pdf", filename="du-toan-ngan-sach.pdf"
             )
+        for k, part in enumerate(em.walk()):
+            if part.is_multipart():  # fixed boundaries: the same seed gives the same bytes
+                part.set_boundary(f"==pobi-synthetic-{round_id}-{index}-{k}==")
         raw = bytes(em)
         digest = self.put(raw, "email", "message/rfc822", f"synthetic message {msgid}")
         if method is None:
