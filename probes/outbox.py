@@ -265,9 +265,9 @@ def reconcile(
     with store.session() as s:
         pending = list(
             s.scalars(
-                select(ProbeRequest).where(
-                    ProbeRequest.round_id == round_id, ProbeRequest.state == S.SENDING.value
-                )
+                select(ProbeRequest)
+                .where(ProbeRequest.round_id == round_id, ProbeRequest.state == S.SENDING.value)
+                .order_by(ProbeRequest.n)
             )
         )
         marks = {r.id: handed_over(s, r) for r in pending}
