@@ -14,7 +14,7 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
-from bs4.element import Comment, NavigableString
+from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 
 from crawler.page import PageView
 from crawler.text import nfc, squash
@@ -33,6 +33,7 @@ ZONE_WORDS = {
     "header": ("header", "banner", "top"),
 }
 MAX_HTML = 3_000_000
+SKIP_STRINGS = (Comment, Doctype, Declaration, ProcessingInstruction)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def _zone(tag: Tag) -> str:
 def _text_of(tag: Tag) -> str:
     parts = []
     for s in tag.descendants:
-        if isinstance(s, NavigableString) and not isinstance(s, Comment):
+        if isinstance(s, NavigableString) and not isinstance(s, SKIP_STRINGS):
             if s.parent is not None and s.parent.name in INVISIBLE:
                 continue
             parts.append(str(s))
@@ -199,7 +200,7 @@ def _visible_text(soup: BeautifulSoup) -> str:
     out: list[str] = []
     for s in soup.descendants:
         if isinstance(s, NavigableString):
-            if isinstance(s, Comment):
+            if isinstance(s, SKIP_STRINGS):
                 continue
             parent = s.parent
             if parent is not None and any(p.name in INVISIBLE for p in [parent, *parent.parents]):

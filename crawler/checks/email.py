@@ -45,6 +45,7 @@ WORDY = re.compile(
     rf"(?<![a-z0-9._%+\-])({LOCAL})\s+(?:at|a cong)\s+((?:[a-z0-9\-]+\s+(?:dot|cham)\s+)+[a-z]{{2,24}})\b",
     re.I,
 )
+WORDY_TLDS = {"vn", "test"}  # "x at y dot com" is too often English prose
 IMAGE_LABEL = re.compile(r"(e-?mail|thu dien tu|hop thu|mail)\s*:?\s*$")
 IMAGE_HINT = re.compile(r"(e-?mail|mail|thu-?dien-?tu|hopthu|lien-?he)", re.I)
 PRIORITY = {"mailto": 0, "cloudflare": 1, "text": 2, "obfuscated": 3, "image": 4}
@@ -120,7 +121,9 @@ def find_addresses(doc: Doc) -> dict[str, str]:
     for m in OBF.finditer(folded):
         add(_deobfuscate(m.group(1), m.group(2)), "obfuscated")
     for m in WORDY.finditer(folded):
-        add(_deobfuscate(m.group(1), m.group(2)), "obfuscated")
+        domain = _deobfuscate(m.group(1), m.group(2)).split("@", 1)[1]
+        if domain.count(".") >= 2 or domain.rsplit(".", 1)[-1] in WORDY_TLDS:
+            add(_deobfuscate(m.group(1), m.group(2)), "obfuscated")
     return found
 
 

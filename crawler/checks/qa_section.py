@@ -46,8 +46,8 @@ QA = SectionSpec(
     prefixes=("Chuyên mục", "Chuyên trang", "Trang"),
 )
 
-DATE_DMY = re.compile(r"\b(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\b")
-DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+DATE_DMY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+DATE_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 DATE_WORDS = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 ASKED = re.compile(r"(ngay\s*(gui|hoi|dat cau hoi|tao)|gui\s*ngay|thoi gian gui|ngay dang)")
 ANSWERED = re.compile(r"(ngay\s*(tra\s*loi|phan\s*hoi|dap)|tra\s*loi\s*ngay|thoi gian tra loi)")

@@ -1,0 +1,133 @@
+from crawler.checks import qa_section
+from pobi.models import Channel
+from tests.crawler.checks.helpers import BASE, by_value, values, view
+
+NAV = '<nav class="menu"><a href="/">Trang chủ</a> <a href="{href}">{label}</a></nav>'
+
+
+def qa(body: str, **kw: object) -> set[str]:
+    return values(qa_section.check(view(body, **kw)), Channel.QA_SECTION)  # type: ignore[arg-type]
+
+
+def test_menu_labels_in_every_spelling() -> None:
+    for label in [
+        "Hỏi đáp",
+        "HỎI ĐÁP",
+        "Hoi dap",
+        "Hỏi - Đáp trực tuyến",
+        "Hỏi | Đáp",
+        "Câu hỏi thường gặp",
+        "Gửi câu hỏi",
+        "Hỏi đáp pháp luật",
+    ]:
+        assert qa(NAV.format(href="/?page_id=12", label=label)) == {BASE + "?page_id=12"}, label
+
+
+def test_nfd_label() -> None:
+    assert qa(NAV.format(href="/p/123", label="Hỏi đáp"), nfd=True) == {BASE + "p/123"}
+
+
+def test_slugs_without_a_label() -> None:
+    for href in [
+        "/hoi-dap",
+        "/web/guest/hoi-ap",
+        "/Pages/Hoi-dap-phap-luat.aspx",
+        "/cau-hoi-thuong-gap/",
+    ]:
+        body = f'<footer><a href="{href}"><img src="/i/qa.png" alt=""></a></footer>'
+        found = qa(body)
+        assert len(found) == 1, href
+        assert found.pop().startswith(BASE.rstrip("/") + href.rstrip("/"))
+
+
+def test_slug_link_with_paging_query_gives_the_section() -> None:
+    assert qa('<a href="/hoi-dap?page=2">2</a>') == {BASE + "hoi-dap"}
+
+
+def test_news_articles_are_not_sections() -> None:
+    body = """
+    <section class="tin-moi"><ul>
+      <li><a href="/tin-tuc/hoi-dap-voi-cu-tri-ve-du-toan-ngan-sach-12345.html">Hỏi đáp với cử tri về
+          dự toán ngân sách năm 2025</a></li>
+      <li><a href="/web/guest/tin-tuc/-/asset_publisher/Xk2p/content/hoi-dap">Hỏi đáp</a></li>
+      <li><a href="/?p=4821">Gửi câu hỏi về thủ tục đất đai: lãnh đạo tỉnh trả lời</a></li>
+      <li><a href="/tin-tuc/doi-thoai-hoi-dap-truc-tuyen-12056.html">Đối thoại, hỏi đáp trực tuyến</a></li>
+    </ul></section>"""
+    assert qa(body) == set()
+
+
+def test_article_page_with_qa_headline_is_not_a_section() -> None:
+    page = view(
+        "<article><h1>Hỏi đáp với cử tri về ngân sách</h1></article>",
+        url=BASE + "tin-tuc/hoi-dap-voi-cu-tri-ve-ngan-sach-12345.html",
+        title="Hỏi đáp với cử tri về ngân sách",
+    )
+    assert qa_section.check(page) == []
+
+
+def test_offsite_links_do_not_count() -> None:
+    assert qa('<a href="http://other.example.org/hoi-dap">Hỏi đáp</a>') == set()
+    # a sub-domain of the same province is the same site
+    assert qa('<a href="http://hoidap.example-tinh.gov.vn/">Hỏi đáp</a>') == {
+        "http://hoidap.example-tinh.gov.vn/"
+    }
+
+
+def test_the_section_page_itself_with_details() -> None:
+    body = """
+    <h1>Hỏi - Đáp trực tuyến</h1>
+    <div class="qa-item"><a href="/hoi-dap/cau-hoi-101">Câu hỏi về thuế</a>
+      <span>Ngày gửi: 03/04/2025</span><span>Ngày trả lời: 10/04/2025</span></div>
+    <div class="qa-item"><a href="/hoi-dap/cau-hoi-102">Câu hỏi về đất</a>
+      <span>Ngày gửi: 12/05/2025</span><span>Ngày trả lời: 02/06/2025</span></div>
+    <div class="qa-item"><a href="/hoi-dap/cau-hoi-103">Câu hỏi về phí</a>
+      <span>Ngày gửi: ngày 1 tháng 2 năm 2025</span></div>
+    <form method="post"><input name="hoten"><textarea name="noidung"></textarea>
+      <button>Gửi câu hỏi</button></form>"""
+    drafts = qa_section.check(view(body, url=BASE + "hoi-dap"))
+    d = by_value(drafts)[BASE + "hoi-dap"]
+    assert d.details["has_form"] is True
+    assert d.details["questions_listed"] == 3
+    assert d.details["newest_question_date"] == "2025-05-12"
+    assert d.details["newest_answer_date"] == "2025-06-02"
+
+
+def test_section_found_by_heading_on_a_wordpress_url() -> None:
+    drafts = qa_section.check(
+        view("<h1>Hỏi đáp</h1><p>Chưa có câu hỏi</p>", url=BASE + "?page_id=12")
+    )
+    d = by_value(drafts)[BASE + "?page_id=12"]
+    assert d.details["has_form"] is False
+    assert d.details["questions_listed"] == 0
+    assert d.details["newest_question_date"] is None
+
+
+def test_section_found_by_the_link_that_led_here() -> None:
+    page = view("<p>Danh sách</p>", url=BASE + "index.php?module=faq", link_text="Hỏi | Đáp")
+    assert values(qa_section.check(page)) == {BASE + "index.php?module=faq"}
+
+
+def test_title_segment_with_site_name() -> None:
+    page = view("<p>x</p>", url=BASE + "module/7", title="Hỏi - Đáp | Cổng TTĐT tỉnh Lào Cai")
+    assert values(qa_section.check(page)) == {BASE + "module/7"}
+
+
+def test_question_detail_page_is_not_the_section_but_links_back() -> None:
+    body = (
+        '<p class="breadcrumb"><a href="/">Trang chủ</a> &gt; <a href="/hoi-dap">Hỏi đáp</a></p>'
+        "<h1>Câu hỏi về thủ tục số 1</h1>"
+    )
+    assert qa(body, url=BASE + "hoi-dap/cau-hoi-100") == {BASE + "hoi-dap"}
+
+
+def test_dialogue_and_contact_labels_are_not_qa() -> None:
+    body = '<nav><a href="/doi-thoai">Đối thoại trực tuyến</a><a href="/lien-he">Liên hệ</a></nav>'
+    assert qa(body) == set()
+
+
+def test_windows_1258_decoded_text() -> None:
+    from pobi.sandbox.world import encode_1258
+
+    decoded = encode_1258("Hỏi đáp").decode("cp1258")  # base letters + combining tone marks
+    assert decoded != "Hỏi đáp"
+    assert qa(NAV.format(href="/x", label=decoded)) == {BASE + "x"}
