@@ -71,8 +71,8 @@ def test_eml_mbox_maildir_and_folders(tmp_path: Path) -> None:
 
 
 def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="Not found: .*nope.eml"):
+    with pytest.raises(InputError, match=r"Not found: .*nope\.eml"):
         plan_sources([tmp_path / "nope.eml"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="no .eml files"):
+    with pytest.raises(InputError, match=r"no \.eml files"):
         plan_sources([tmp_path / "empty"])

@@ -1,0 +1,191 @@
+"""The real `pobi probe` commands in a subprocess: import, holding, assign, code, show."""
+
+from __future__ import annotations
+
+import csv
+import mailbox
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from pobi.config import load_config
+from pobi.store import Store
+from pobi.store.tables import Message, MessageAssignment, MessageCoding, ProbeRequest
+from tests.conftest import run_pobi
+from tests.probes.mail.conftest import add_requests, load_corpus_module
+
+mc = load_corpus_module()
+
+
+@pytest.fixture
+def cli_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("POBI_TOKEN_SECRET", mc.SECRET)
+    monkeypatch.setenv("POBI_CODER", "tester")
+    store = Store.open(load_config())
+    with store.session() as s:
+        add_requests(s, mc)
+    store.close()
+    return home
+
+
+def db() -> Store:
+    return Store.open(load_config())
+
+
+def pick(corpus: list, names: list[str]) -> list:
+    return [next(s for s in corpus if s.name == n) for n in names]
+
+
+def test_import_eml_mbox_maildir_then_duplicates(
+    cli_home: Path, tmp_path: Path, corpus: list
+) -> None:
+    emls = tmp_path / "export"
+    emls.mkdir()
+    first = corpus[:20]
+    for i, s in enumerate(first):
+        (emls / f"{i:03d}.eml").write_bytes(s.raw)
+    box = mailbox.mbox(tmp_path / "inbox.mbox")
+    for s in corpus[20:40]:
+        box.add(s.raw)
+    box.flush()
+    box.close()
+    md = mailbox.Maildir(tmp_path / "Maildir")
+    for s in corpus[40:50]:
+        md.add(s.raw)
+    md.close()
+
+    r = run_pobi(
+        "probe",
+        "import",
+        "--round",
+        "2026",
+        str(emls),
+        str(tmp_path / "inbox.mbox"),
+        str(tmp_path / "Maildir"),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Stored 50 new messages, 0 duplicates" in r.stdout
+    assert "inbox.mbox" in r.stdout and "maildir" in r.stdout
+
+    store = db()
+    with store.session() as s:
+        rows = list(s.scalars(select(Message)))
+        assert len(rows) == 50
+        by_source = {m.source: m for m in rows}
+        assert f"{tmp_path / 'inbox.mbox'}#1" in by_source
+        eml = by_source[str(emls / "000.eml")]
+        assert eml.raw_sha256 == __import__("hashlib").sha256(first[0].raw).hexdigest()
+        assert any(src.startswith(str(tmp_path / "Maildir")) for src in by_source)
+    store.close()
+
+    # again, plus the same messages as single files: nothing new is stored
+    again = tmp_path / "again"
+    again.mkdir()
+    for i, s in enumerate(corpus[20:25]):
+        (again / f"{i}.eml").write_bytes(s.raw)
+    r = run_pobi(
+        "probe", "import", "--round", "2026", str(emls), str(tmp_path / "inbox.mbox"), str(again)
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Stored 0 new messages, 45 duplicates" in r.stdout
+
+
+def test_import_missing_path_is_a_clear_error(cli_home: Path, tmp_path: Path) -> None:
+    r = run_pobi("probe", "import", "--round", "2026", str(tmp_path / "missing.mbox"))
+    assert r.returncode == 2 and "Not found" in r.stderr and "missing.mbox" in r.stderr
+
+
+def test_holding_assign_code_show(cli_home: Path, tmp_path: Path, corpus: list) -> None:
+    unmatched = (
+        "From: =?utf-8?B?VsSDbiB0aMawIFPhu58gVMOgaSBjaMOtbmg=?= <vanthu@stc.danang.gov.vn>\n"
+        "To: pobi@pobi-research.example.org\nSubject: =?utf-8?B?VuG7gSDEkeG7gSBuZ2jhu4sgY3VuZyBj4bqlcCB0aMO0bmcgdGluIGThu7EgdG/DoW4gbmfDom4gc8OhY2g=?=\n"
+        "Date: Tue, 10 Nov 2026 09:00:00 +0700\nMessage-ID: <hold-1@stc.danang.gov.vn>\n"
+        "Content-Type: text/html; charset=utf-8\n\n<p>Kính gửi Ông,</p><script>alert(1)</script><p>Sở gửi kèm dự toán.</p>\n"
+    ).encode()
+    (tmp_path / "u.eml").write_bytes(unmatched)
+    bounce = pick(corpus, ["qmail-perm-0"])[0]
+    (tmp_path / "b.eml").write_bytes(bounce.raw)
+    r = run_pobi(
+        "probe", "import", "--round", "2026", str(tmp_path / "u.eml"), str(tmp_path / "b.eml")
+    )
+    assert r.returncode == 0, r.stderr
+    assert "unmatched 1" in r.stdout and "holding pen" in r.stdout
+
+    r = run_pobi("probe", "holding", "--round", "2026")
+    assert r.returncode == 0, r.stderr
+    assert "vanthu@stc.danang.gov.vn" in r.stdout
+    assert "2026-4" in r.stdout and "same provincial domain danang.gov.vn" in r.stdout
+
+    store = db()
+    with store.session() as s:
+        pk = s.scalar(select(Message.id).where(Message.message_id == "<hold-1@stc.danang.gov.vn>"))
+    store.close()
+
+    r = run_pobi("probe", "assign", str(pk), "2026-4", "--reason", "Văn thư Sở forwarded it")
+    assert r.returncode == 0, r.stderr and "2026-4" in r.stdout
+    r = run_pobi(
+        "probe", "code", "hold-1@stc.danang.gov.vn", "--as", "acknowledgment", "--note", "first"
+    )
+    assert r.returncode == 0, r.stderr
+    r = run_pobi("probe", "code", str(pk), "--as", "Substantive", "--coder", "lan")
+    assert r.returncode == 0, r.stderr
+
+    r = run_pobi("probe", "show", str(pk))
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Kind: human" in out and "Match: manual → 2026-4" in out
+    assert "acknowledgment by tester first" in out and "substantive by lan" in out
+    assert "Kính gửi Ông," in out and "<script>" not in out and "alert" not in out
+    assert "Văn thư Sở forwarded it" in out
+
+    store = db()
+    with store.session() as s:
+        m = s.get(Message, pk)
+        assert (m.request_id, m.match_method) == ("2026-4", "manual")
+        a = s.scalars(select(MessageAssignment)).one()
+        assert (a.request_id, a.coder) == ("2026-4", "tester")
+        assert [c.coding for c in s.scalars(select(MessageCoding).order_by(MessageCoding.id))] == [
+            "acknowledgment",
+            "substantive",
+        ]
+        assert s.get(ProbeRequest, f"2026-{bounce.request_n}").state == "bounced"
+    store.close()
+
+    r = run_pobi("probe", "assign", str(pk), "--none", "--reason", "spam")
+    assert r.returncode == 0, r.stderr
+    store = db()
+    with store.session() as s:
+        m = s.get(Message, pk)
+        assert (m.request_id, m.match_method) == (None, "manual")
+        assert len(list(s.scalars(select(MessageAssignment)))) == 2
+    store.close()
+
+
+def test_code_csv_export_import(cli_home: Path, tmp_path: Path, corpus: list) -> None:
+    emls = tmp_path / "e"
+    emls.mkdir()
+    humans = [s for s in corpus if s.kind == "human"][:6]
+    for i, s in enumerate(humans):
+        (emls / f"{i}.eml").write_bytes(s.raw)
+    assert run_pobi("probe", "import", "--round", "2026", str(emls)).returncode == 0
+    out = tmp_path / "codes.csv"
+    r = run_pobi("probe", "code", "--export", str(out), "--round", "2026")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 6 and rows[0].keys() >= {"message_id", "coding", "note", "coder"}
+    for i, row in enumerate(rows):
+        row["coding"] = ["substantive", "partial", "refusal", "", "referral", "other"][i]
+        row["note"] = f"ghi chú {i}"
+    good = tmp_path / "good.csv"
+    with good.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+    r = run_pobi("probe", "code", "--import", str(good))
+    assert r.returncode == 0, r.stderr
+    assert "5 codings stored, 0 unchanged, 1 rows without a coding" in r.stdout
+    r = run_pobi("probe", "code", "--export", str(out), "--round", "2026")
+    again = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [x["coding"] for x in again] == [x["coding"] for x in rows]
+    assert {x["coder"] for x in again if x["coding"]} == {"tester"}
