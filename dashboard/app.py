@@ -18,7 +18,9 @@ from dashboard.context import setup  # noqa: E402
 
 st.set_page_config(page_title="pobi", page_icon=":bar_chart:", layout="wide")
 ctx = setup()
-PAGES = Path(__file__).resolve().parent / "pages"
+# Not "pages/": Streamlit treats a pages/ folder next to the entry script as its legacy
+# multipage mode and would ignore st.navigation.
+PAGES = Path(__file__).resolve().parent / "views"
 pages = [
     st.Page(PAGES / "overview.py", title=ctx.t("nav_overview"), url_path="overview", default=True),
     st.Page(PAGES / "province.py", title=ctx.t("nav_province"), url_path="province"),

@@ -8,12 +8,14 @@ import pandas as pd
 
 
 def survival_chart(
-    df: pd.DataFrame, labels: dict[str, str], x_title: str, y_title: str
+    df: pd.DataFrame, labels: dict[str, str], x_title: str, y_title: str, max_days: float
 ) -> alt.Chart:
-    data = df.copy()
+    """Step curves with their 95% band; the x axis stops at ``max_days`` (censored tails of
+    requests nobody answered can run for months and would squash the part that matters)."""
+    data = df[df["days"] <= max_days].copy()
     data["label"] = data["measure"].map(labels)
     base = alt.Chart(data).encode(
-        x=alt.X("days:Q", title=x_title),
+        x=alt.X("days:Q", title=x_title, scale=alt.Scale(domain=[0, max_days])),
         color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom")),
     )
     band = base.mark_area(opacity=0.15, interpolate="step-after").encode(

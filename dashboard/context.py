@@ -3,7 +3,8 @@
 Set by ``pobi dashboard`` through environment variables (never changeable from the browser):
 ``POBI_HOME`` / ``POBI_DATABASE_URL`` (the store), ``POBI_DASHBOARD_ROUND`` (the round shown
 first), ``POBI_DASHBOARD_PUBLIC`` ("1": public mode). The language and the round are sidebar
-widgets; ``?lang=en`` in the URL selects English on the first visit.
+widgets; ``?lang=en`` and ``?round=R`` in the URL choose them on the first visit (and the
+Province page takes ``?province=CODE``).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def setup() -> Context:
     round_id = era = None
     if not rounds.empty:
         ids = list(rounds["id"])[::-1]  # newest first
-        wanted = os.environ.get("POBI_DASHBOARD_ROUND", "")
+        wanted = st.query_params.get("round", "") or os.environ.get("POBI_DASHBOARD_ROUND", "")
         if "round" not in st.session_state or st.session_state["round"] not in ids:
             st.session_state["round"] = wanted if wanted in ids else ids[0]
         eras = dict(zip(rounds["id"], rounds["era"], strict=True))

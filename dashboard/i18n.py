@@ -242,6 +242,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "One observation per request sent; requests without a reply are censored at the "
         "days elapsed. Shaded: 95% confidence band.",
     },
+    "median_not_reached": {
+        "vi": "chưa đạt (dưới một nửa có phản hồi)",
+        "en": "not reached (under half replied)",
+    },
     "by_region_title": {"vi": "Tỷ lệ theo vùng", "en": "Rates by region"},
     "by_region_caption": {
         "vi": "Tỷ lệ tỉnh có phản hồi, với khoảng tin cậy Wilson 95%.",

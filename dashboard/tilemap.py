@@ -40,10 +40,11 @@ def tile_chart(
     colours: list[str],
     legend_title: str,
     tooltip: list[alt.Tooltip],
-    size: int = 34,
+    size: int | None = None,
 ) -> alt.Chart:
     """``df`` has one row per province with ``code``, ``label`` and the ``colour`` column."""
     grid = layout(era)
+    size = size or (22 if len(grid) > 40 else 30)
     data = df.copy()
     data["col"] = [grid[c][0] for c in data["code"]]
     data["row"] = [grid[c][1] for c in data["code"]]
@@ -56,9 +57,11 @@ def tile_chart(
         color=alt.Color(
             f"{colour}:N",
             scale=alt.Scale(domain=domain, range=colours),
-            legend=alt.Legend(title=legend_title, orient="right"),
+            legend=alt.Legend(title=legend_title, orient="bottom", columns=1),
         ),
         tooltip=tooltip,
     )
-    labels = base.mark_text(fontSize=9, color="#111").encode(text="label:N", tooltip=tooltip)
+    labels = base.mark_text(fontSize=8 if size < 26 else 10, color="#111").encode(
+        text="label:N", tooltip=tooltip
+    )
     return (tiles + labels).properties(width=width, height=height).configure_view(strokeWidth=0)

@@ -96,7 +96,7 @@ if require_round(ctx):
             legend_title=ctx.t("col_reply_status"),
             tooltip=tooltip,
         )
-    left, right = st.columns([2, 3])
+    left, right = st.columns([1, 1])
     with left:
         st.altair_chart(chart, width="content")
         st.caption(ctx.t("map_caption"))

@@ -32,10 +32,17 @@ if require_round(ctx):
         if curves.empty:
             st.info(ctx.t("no_requests_sent"))
         else:
+            events = curves[curves["survival"].diff().fillna(0) < 0]
+            last_event = float(events["days"].max()) if not events.empty else 10.0
+            max_days = max(20.0, last_event + 5)
             st.altair_chart(
-                survival_chart(curves, measures, ctx.t("km_x"), ctx.t("km_y")), width="stretch"
+                survival_chart(curves, measures, ctx.t("km_x"), ctx.t("km_y"), max_days),
+                width="stretch",
             )
             medians = curves.groupby("measure", sort=False).first().reset_index()
+            medians["median"] = [
+                ctx.t("median_not_reached") if pd.isna(m) else f"{m:.0f}" for m in medians["median"]
+            ]
             st.dataframe(
                 pd.DataFrame(
                     {

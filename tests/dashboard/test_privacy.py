@@ -1,0 +1,35 @@
+"""Public mode's masking rules."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.privacy import PRIVATE_COLUMNS, mask_email, public_columns, public_export, scrub
+
+
+def test_mask_keeps_only_the_domain() -> None:
+    assert mask_email("nguyen.van.a@stc.hanoi.gov.vn") == "…@stc.hanoi.gov.vn"
+    assert mask_email("no address") == "…"
+
+
+def test_scrub_masks_addresses_and_phones_in_text() -> None:
+    text = "Liên hệ: Lê Minh Mai, ĐT 0912 345 678 hoặc +84 24 3825 1234, mai.lm@hanoi.gov.vn."
+    out = scrub(text)
+    assert "0912 345 678" not in out and "3825 1234" not in out
+    assert "mai.lm@" not in out and "…@hanoi.gov.vn" in out
+    assert "năm 2026" in scrub("năm 2026")  # years are not phone numbers
+
+
+def test_public_columns_drop_every_private_column() -> None:
+    df = pd.DataFrame({c: ["x"] for c in [*PRIVATE_COLUMNS, "kind", "coding"]})
+    assert list(public_columns(df).columns) == ["kind", "coding"]
+
+
+def test_public_export_keeps_columns_and_masks_values() -> None:
+    req = pd.DataFrame({"request_id": ["r-1"], "recipient": ["a.b@stc.x.gov.vn"]})
+    out = public_export("requests", req)
+    assert list(out.columns) == ["request_id", "recipient"]
+    assert out.loc[0, "recipient"] == "…@stc.x.gov.vn"
+    rep = pd.DataFrame({"message_id": ["<1@x.vn>"], "source": ["imap://anh@mail/INBOX;UID=1"]})
+    out = public_export("replies", rep)
+    assert out.loc[0, "source"] == "" and "anh" not in out.to_csv()
