@@ -11,11 +11,30 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy import Request
+from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
 from crawler.settings import EVIDENCE_SLOT
 
 ABORTED_TYPES = frozenset({"media", "font", "websocket", "eventsource", "manifest"})
+
+
+class SharedHandler(ScrapyPlaywrightDownloadHandler):
+    """One handler (so one Chromium) for both http and https; closed once."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> SharedHandler:
+        shared = getattr(crawler, "_pobi_playwright_handler", None)
+        if shared is None:
+            shared = cls(crawler)
+            crawler._pobi_playwright_handler = shared
+        return shared
+
+    async def close(self) -> None:
+        if getattr(self, "_pobi_closed", False):
+            return
+        self._pobi_closed = True
+        await super().close()
 
 
 def abort_request(request: Any) -> bool:

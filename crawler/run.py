@@ -62,7 +62,7 @@ def run(job_path: Path) -> int:
     lock.acquire()
     try:
         cfg = load_config()
-        store = Store.open(cfg)
+        store = Store.open(cfg, migrate_schema=False)  # the CLI migrated it
         with store.session() as s:
             get_round(s, job.round_id)
         evidence = EvidenceStore(cfg.evidence_dir)

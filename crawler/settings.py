@@ -64,8 +64,8 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
         settings.update(
             {
                 "DOWNLOAD_HANDLERS": {
-                    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-                    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+                    "http": "crawler.chromium.SharedHandler",
+                    "https": "crawler.chromium.SharedHandler",
                 },
                 "PLAYWRIGHT_BROWSER_TYPE": "chromium",
                 "PLAYWRIGHT_LAUNCH_OPTIONS": {
