@@ -1,0 +1,235 @@
+"""Each rule, answer by answer, on hand-made facts (transient ORM rows; rules are pure)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from pobi.models import Answer, DeadlineStatus
+from pobi.store.tables import CrawlSite, Finding, Message, ProbeRequest
+from pobi.timing import RequestTiming
+from scoring.facts import ProvinceFacts, RequestFacts
+from scoring.rules import RULES, check_params
+
+FOUND = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+SENT = datetime(2026, 3, 16, 2, 0, tzinfo=UTC)
+H = "ab" * 32
+
+
+def site(kind: str, status: str = "ok") -> CrawlSite:
+    return CrawlSite(
+        province_code="01", site_kind=kind, url=f"https://{kind}.example/", fetch_status=status
+    )
+
+
+def finding(
+    channel: str, kind: str = "portal", value: str = "https://x.example/hoi-dap", **details: Any
+) -> Finding:
+    return Finding(
+        province_code="01",
+        site_kind=kind,
+        channel=channel,
+        value=value,
+        found_on="https://x.example/",
+        evidence_sha256=H,
+        screenshot_sha256="",
+        details=details,
+        found_at=FOUND,
+    )
+
+
+def facts(
+    *items: Any,
+    sites: list[CrawlSite] | None = None,
+    probed: bool = False,
+    requests: list[RequestFacts] | None = None,
+) -> ProvinceFacts:
+    return ProvinceFacts(
+        code="01",
+        round_crawled=True,
+        round_probed=probed or bool(requests),
+        sites=sites if sites is not None else [site("portal"), site("finance")],
+        findings=list(items),
+        requests=requests or [],
+    )
+
+
+def run(rule: str, f: ProvinceFacts, **params: Any) -> Answer:
+    problem, full = check_params(rule, params)
+    assert problem is None
+    outcome = RULES[rule].fn(f, full)
+    assert outcome.en and outcome.vi and "\n" not in outcome.en
+    return outcome.answer
+
+
+# --------------------------------------------------------------------------- Q&A
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [
+        ({"has_form": True, "answers": 12, "latest_answer": "2025-12-01"}, Answer.A),
+        ({"has_form": True, "answers": 12, "latest_answer": "2024-01-01"}, Answer.B),  # older
+        ({"has_form": False, "answers": 3, "latest_answer": "2026-02-01"}, Answer.B),  # no form
+        ({}, Answer.B),  # present, contents unknown
+        ({"has_form": True, "answers": 0}, Answer.C),  # empty
+        ({"broken": True}, Answer.C),
+    ],
+)
+def test_qa_section_answers(details: dict[str, Any], expected: Answer) -> None:
+    f = facts(finding("qa_section", **details))
+    assert run("qa_section", f, site_kind="portal") == expected
+    assert run("qa_section", f, site_kind="finance") == Answer.D  # that one is on the portal
+
+
+def test_qa_section_best_of_several_and_unreachable_site() -> None:
+    f = facts(
+        finding("qa_section", broken=True),
+        finding(
+            "qa_section",
+            value="https://x.example/hoi-ap",
+            has_form=True,
+            latest_answer="2026-01-01",
+        ),
+    )
+    assert run("qa_section", f) == Answer.A
+    dead = facts(sites=[site("portal", "dns_error")])
+    outcome = RULES["qa_section"].fn(dead, {"site_kind": "portal", "recent_months": 12})
+    assert outcome.answer == Answer.D and "dns_error" in outcome.en
+
+
+def test_finding_rules_not_applicable_without_a_crawl() -> None:
+    f = ProvinceFacts(code="01", round_crawled=False, round_probed=True)
+    for rule in ("qa_section", "contact_email", "info_access", "social_accounts"):
+        assert run(rule, f) == Answer.E
+
+
+# --------------------------------------------------------------------------- e-mail, info, social
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([finding("email", "finance", "stc@hanoi.gov.vn")], Answer.A),
+        (
+            [finding("email", "portal", "sotaichinh@hanoi.gov.vn")],
+            Answer.A,
+        ),  # finance mailbox on the portal
+        ([finding("email", "portal", "vanphong@hanoi.gov.vn")], Answer.B),
+        ([finding("email", "portal", "image:https://hanoi.gov.vn/mail.png")], Answer.C),
+        ([finding("feedback_form", "portal", "https://hanoi.gov.vn/gop-y")], Answer.C),
+        ([finding("phone", "portal", "02438253536")], Answer.D),
+        ([], Answer.D),
+    ],
+)
+def test_contact_email(items: list[Finding], expected: Answer) -> None:
+    assert run("contact_email", facts(*items)) == expected
+
+
+def test_info_access_and_social_accounts() -> None:
+    both = facts(finding("info_access", "portal"), finding("info_access", "finance"))
+    assert run("info_access", both) == Answer.A
+    assert run("info_access", facts(finding("info_access", "finance"))) == Answer.B
+    assert run("info_access", facts(finding("info_access", "portal", empty=True))) == Answer.C
+    assert run("info_access", facts()) == Answer.D
+
+    fb = finding("facebook", "portal", "https://facebook.com/hanoi")
+    zalo = finding("zalo", "portal", "https://zalo.me/123")
+    assert run("social_accounts", facts(fb, zalo)) == Answer.A
+    assert run("social_accounts", facts(fb, zalo), min_for_a=3) == Answer.B
+    assert run("social_accounts", facts(fb)) == Answer.B
+    assert (
+        run("social_accounts", facts(finding("youtube", "finance", "https://youtube.com/@stc")))
+        == Answer.C
+    )
+    assert run("social_accounts", facts()) == Answer.D
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def request(
+    state: str = "sent",
+    kind: str = "finance",
+    human_days: int | None = None,
+    substantive_days: int | None = None,
+    within_full: bool | None = None,
+    codings: tuple[str, ...] = (),
+    messages: list[Message] | None = None,
+) -> RequestFacts:
+    r = ProbeRequest(
+        id="2026-1",
+        province_code="01",
+        recipient=f"{kind}@hanoi.gov.vn",
+        recipient_kind=kind,
+        state=state,
+        eml_sha256=H,
+    )
+    human_at = SENT if human_days is not None else None
+    t = RequestTiming(
+        request_id="2026-1",
+        province_code="01",
+        recipient=r.recipient,
+        state=state,
+        sent_at=SENT if state in {"sent", "bounced"} else None,
+        first_reply_at=human_at,
+        first_human_reply_at=human_at,
+        first_substantive_at=SENT if substantive_days is not None else None,
+        days_to_first_reply=human_days,
+        days_to_human_reply=human_days,
+        days_to_substantive=substantive_days,
+        days_elapsed=40,
+        deadline_status=DeadlineStatus.OVERDUE,
+        substantive_within_full=within_full,
+        codings=codings,
+    )
+    return RequestFacts(r, t, messages or [])
+
+
+def test_delivery() -> None:
+    assert run("delivery", facts(requests=[request()])) == Answer.A
+    assert run("delivery", facts(requests=[request(kind="portal"), request("bounced")])) == Answer.B
+    assert (
+        run("delivery", facts(requests=[request("bounced"), request("bounced", "portal")]))
+        == Answer.C
+    )
+    assert run("delivery", facts(requests=[request("rejected")])) == Answer.D
+    assert run("delivery", facts(probed=True)) == Answer.D  # no address: nothing sent
+    assert run("delivery", facts()) == Answer.E  # the round sent no requests at all
+
+
+def test_reply_and_reply_time() -> None:
+    on_time = request(human_days=2, substantive_days=2, within_full=True, codings=("substantive",))
+    late = request(human_days=20, substantive_days=20, within_full=False, codings=("substantive",))
+    partial = request(human_days=4, codings=("partial",))
+    ack = request(human_days=1, codings=("acknowledgment",))
+    uncoded = request(human_days=1, codings=("",))
+    silent = request()
+    assert run("reply", facts(requests=[silent, on_time])) == Answer.A
+    assert run("reply", facts(requests=[late])) == Answer.B
+    assert run("reply", facts(requests=[partial])) == Answer.B
+    assert run("reply", facts(requests=[ack])) == Answer.C
+    outcome = RULES["reply"].fn(facts(requests=[uncoded]), {})
+    assert outcome.answer == Answer.C and "not coded" in outcome.en
+    assert run("reply", facts(requests=[silent])) == Answer.D
+    assert run("reply", facts()) == Answer.E
+
+    assert run("reply_time", facts(requests=[ack])) == Answer.A
+    assert run("reply_time", facts(requests=[partial])) == Answer.B
+    assert run("reply_time", facts(requests=[late])) == Answer.C
+    assert run("reply_time", facts(requests=[request(human_days=31)])) == Answer.D
+    assert run("reply_time", facts(requests=[silent])) == Answer.D
+    assert run("reply_time", facts(requests=[partial]), a_within=5) == Answer.A
+
+
+def test_evidence_names_findings_and_messages() -> None:
+    f = finding("email", "finance", "stc@hanoi.gov.vn")
+    f.screenshot_sha256 = "cd" * 32
+    out = RULES["contact_email"].fn(facts(f), {})
+    assert out.evidence == (H, "cd" * 32)
+    m = Message(kind="human", raw_sha256="ef" * 32)
+    r = request(human_days=1, codings=("acknowledgment",), messages=[m])
+    out = RULES["reply"].fn(facts(requests=[r]), {})
+    assert out.evidence == (H, "ef" * 32)  # the request as sent, then the reply
