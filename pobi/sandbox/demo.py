@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.rule import Rule
@@ -26,6 +27,8 @@ from pobi.models import Era
 from pobi.registry import provinces
 
 console = Console(highlight=False)
+
+SURVEY_END = "2026-10-30T17:00:00+07:00"  # collection, scoring and the report happen here
 
 
 @dataclass
@@ -43,8 +46,16 @@ class DemoRun:
     opts: DemoOptions
     home: Path
     env: dict[str, str]
+    end: str = SURVEY_END
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    cleanup: list[Callable[[], object]] = field(default_factory=list)
+    sites_csv: Path | None = None
+    truth_csv: Path | None = None
+    exports: Path | None = None
+    world: Any = None
+    mail: Any = None
+    agencies: Any = None
 
     def pobi(
         self, *args: str, env: dict[str, str] | None = None, capture: bool = False
@@ -99,8 +110,132 @@ def step_registry(run: DemoRun) -> None:
     )
 
 
+SURVEY_START = "2026-09-07T09:00:00+07:00"  # a Monday: crawl, plan and send happen "now"
+
+# The demo's requester is a fictitious person, labelled as such in every request it sends.
+DEMO_REQUESTER = {
+    "full_name": "Nguyễn Thị Mô Phỏng (người dùng thử / demo user)",
+    "address": "Số 1 Đường Thử Nghiệm, Phường Mô Phỏng, Hà Nội (địa chỉ giả / fictitious)",
+    "id_number": "000000000000",
+    "phone": "0900000000",
+    "email": "khaosat@pobi.sandbox.test",
+}
+
+
+def step_world(run: DemoRun) -> None:
+    """Start the simulated web (a separate process) and the mail world (in this process)."""
+    from pobi.sandbox.mail import DEFAULT_RESEARCHER, MailSandbox
+    from pobi.sandbox.world import build_country
+
+    sandbox = run.home / "sandbox"
+    sandbox.mkdir(exist_ok=True)
+    run.sites_csv = sandbox / "sites.csv"
+    run.truth_csv = sandbox / "truth.csv"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pobi.sandbox.web",
+        "--farm",
+        "country",
+        "--era",
+        run.opts.era.value,
+        "--seed",
+        str(run.opts.seed),
+        "--sites-out",
+        str(run.sites_csv),
+        "--truth-out",
+        str(run.truth_csv),
+    ]
+    log = (sandbox / "web.log").open("w")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=run.env)
+    run.cleanup.append(lambda: (proc.terminate(), proc.wait(10)))
+    line = proc.stdout.readline() if proc.stdout else ""
+    if line.strip() != "READY":
+        raise ExternalServiceError(f"the simulated web did not start (see {sandbox / 'web.log'})")
+    world = build_country(run.opts.era, run.opts.seed)
+    run.world = world
+    addresses = list(world.published_addresses())
+    run.agencies = _agencies_plan(run, world)
+    mail = MailSandbox(
+        addresses,
+        researcher=DEFAULT_RESEARCHER,
+        bouncing=run.agencies.bouncing if run.agencies else (),
+    )
+    mail.start()
+    run.cleanup.append(mail.stop)
+    run.mail = mail
+    settings = mail.settings()
+    settings["crawl"] = {"allow_private_addresses": True, "contact": DEFAULT_RESEARCHER}
+    # Real mail servers want a gentle rate (default 10/min); the sandbox's own server does not.
+    settings["smtp"]["rate_per_minute"] = 6000.0
+    settings["requester"] = DEMO_REQUESTER
+    import tomli_w
+
+    (run.home / "pobi.toml").write_text(
+        "# Written by `pobi demo`: points pobi at the simulated world on loopback.\n"
+        + tomli_w.dumps(settings),
+        encoding="utf-8",
+    )
+    run.env.update(mail.environment())
+    run.env["POBI_TOKEN_SECRET"] = "demo-secret-not-for-real-use"
+    sites = sum(1 for _ in run.sites_csv.open(encoding="utf-8")) - 1
+    console.print(
+        f"Simulated web: {sites} sites of {len(world.sites) if hasattr(world, 'sites') else '?'} "
+        f"on their own loopback addresses (127.0.0.x). Mail: SMTP 127.0.0.1:{mail.smtp_port}, "
+        f"IMAP 127.0.0.1:{mail.imap_port}; {len(addresses)} agency addresses, the only recipients "
+        "the sandbox accepts."
+    )
+
+
+def _agencies_plan(run: DemoRun, world: object) -> object | None:
+    return None
+
+
+def step_crawl(run: DemoRun) -> None:
+    run.pobi(
+        "crawl", "--round", "demo", "--sites", str(run.sites_csv), env={"POBI_NOW": SURVEY_START}
+    )
+
+
+def step_plan(run: DemoRun) -> None:
+    run.pobi("probe", "plan", "--round", "demo", env={"POBI_NOW": SURVEY_START})
+
+
+def step_send(run: DemoRun) -> None:
+    run.pobi("probe", "send", "--round", "demo", "--send", "--yes", env={"POBI_NOW": SURVEY_START})
+
+
+def step_collect(run: DemoRun) -> None:
+    run.pobi("probe", "collect", "--round", "demo", env={"POBI_NOW": run.end})
+
+
+def step_score(run: DemoRun) -> None:
+    run.pobi("score", "--round", "demo", env={"POBI_NOW": run.end})
+
+
+def step_export(run: DemoRun) -> None:
+    run.exports = run.home / "exports" / "demo"
+    run.pobi(
+        "export",
+        "--round",
+        "demo",
+        "--out",
+        str(run.exports),
+        "--format",
+        "all",
+        env={"POBI_NOW": run.end},
+    )
+
+
 STEPS: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("1. Registry and round", step_registry),
+    ("2. The simulated world", step_world),
+    ("3. Crawl portals and finance sites", step_crawl),
+    ("4. Plan the information requests", step_plan),
+    ("5. Send them (to the sandbox's mail server only)", step_send),
+    ("7. Collect replies over IMAP; match and classify", step_collect),
+    ("9. Score", step_score),
+    ("10. Export", step_export),
 ]
 
 
