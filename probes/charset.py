@@ -80,12 +80,15 @@ def decode_strict(data: bytes, codec: str) -> str | None:
     return unicodedata.normalize("NFC", text)
 
 
+SCORE_SAMPLE = 20_000  # characters scored (the start of the text tells the charset)
+
+
 def _score(text: str) -> tuple[float, int]:
     """(plausibility, anomalies): anomalies are what mojibake produces."""
     score = 0.0
     anomalies = 0
     prev = ""
-    for ch in text:
+    for ch in text[:SCORE_SAMPLE]:
         o = ord(ch)
         if o < 128:
             if o < 32 and ch not in "\r\n\t\f":

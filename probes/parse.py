@@ -178,28 +178,77 @@ def _addresses(values: list[str], flags: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+HTML_CAP = 1_000_000  # characters of HTML converted to text
+_BLOCKS = frozenset(
+    [
+        "p",
+        "div",
+        "tr",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "table",
+        "ul",
+        "ol",
+        "pre",
+        "hr",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "address",
+        "dt",
+        "dd",
+        "form",
+    ]
+)
+
+
 def html_to_text(html: str) -> str:
-    """Text of an HTML document (data only: scripts and styles dropped, nothing is rendered)."""
+    """Text of an HTML document (data only: scripts and styles dropped, nothing is rendered).
+
+    One pass over the parsed tree, so deeply nested or huge documents stay linear."""
     try:
         from bs4 import BeautifulSoup
+        from bs4.element import (
+            Comment,
+            Declaration,
+            Doctype,
+            NavigableString,
+            ProcessingInstruction,
+        )
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            soup = BeautifulSoup(html, "lxml")
-        for tag in soup(["script", "style", "head", "title", "meta", "noscript"]):
-            tag.decompose()
-        for br in soup.find_all(["br"]):
-            br.replace_with("\n")
-        for block in soup.find_all(["p", "div", "tr", "li", "h1", "h2", "h3", "h4", "blockquote"]):
-            block.insert_after("\n")
-        text = soup.get_text()
+            soup = BeautifulSoup(html[:HTML_CAP], "lxml")
+        skip = {"script", "style", "head", "title", "meta", "noscript", "template"}
+        parts: list[str] = []
+        for node in soup.descendants:
+            if isinstance(node, NavigableString):
+                if isinstance(node, Comment | Declaration | Doctype | ProcessingInstruction):
+                    continue
+                parent = node.parent
+                if parent is not None and parent.name in skip:
+                    continue
+                parts.append(str(node))
+            elif node.name == "br" or node.name in _BLOCKS:
+                parts.append("\n")
+            elif node.name in {"td", "th"}:
+                parts.append(" ")
+        text = "".join(parts)
     except Exception:
-        text = re.sub(r"<[^>]*>", " ", html)
+        text = re.sub(r"<[^>]*>", " ", html[:HTML_CAP])
     lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 _UU_BEGIN = re.compile(rb"^begin [0-7]{3,4} (\S[^\r\n]*)\r?$", re.MULTILINE)
+_UU_END = re.compile(rb"^end\r?$", re.MULTILINE)
 
 
 def extract_uuencoded(data: bytes) -> tuple[bytes, list[AttachmentPart]]:
@@ -212,9 +261,9 @@ def extract_uuencoded(data: bytes) -> tuple[bytes, list[AttachmentPart]]:
     for m in _UU_BEGIN.finditer(data):
         if m.start() < pos:
             continue
-        end = re.compile(rb"^end\r?$", re.MULTILINE).search(data, m.end())
+        end = _UU_END.search(data, m.end())
         if end is None:
-            continue
+            break  # no 'end' line after this one: none after later ones either
         out = bytearray()
         ok = True
         for line in data[m.end() : end.start()].splitlines():
