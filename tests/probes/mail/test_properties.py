@@ -96,7 +96,7 @@ def synthetic(draw: st.DrawFn) -> bytes:
     return b"".join(k + b": " + v + b"\n" for k, v in headers) + b"\n" + body
 
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ
