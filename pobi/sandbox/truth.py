@@ -125,9 +125,9 @@ def norm_value(channel: str, value: str) -> str:
     value = (value or "").strip()
     if channel == Channel.EMAIL and not value.startswith("image:"):
         return value.lower()
-    if value.startswith(("http://", "https://", "image:http")):
-        prefix = "image:" if value.startswith("image:") else ""
-        parts = urlsplit(value.removeprefix(prefix))
+    if value.lower().startswith(("http://", "https://", "image:http")):
+        prefix = "image:" if value.lower().startswith("image:") else ""
+        parts = urlsplit(value[len(prefix) :])
         return prefix + urlunsplit(
             (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, "")
         )

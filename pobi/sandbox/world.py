@@ -155,11 +155,15 @@ def fold(text: str) -> str:
     return ascii_name(text)
 
 
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+
+
 def encode_1258(text: str) -> bytes:
     """Encode text in windows-1258 as Vietnamese sites do: base letters plus combining tone marks.
 
-    Python's cp1258 codec only maps single code points, so precomposed letters such as 'ố' are
-    decomposed and the longest prefix cp1258 knows ('ô') is kept, followed by the tone mark.
+    Python's cp1258 codec only maps single code points, so a precomposed letter such as 'ậ' is
+    split into its letter with the vowel mark ('â', which cp1258 has) followed by the tone mark
+    (U+0323, which cp1258 has as a combining character).
     """
     out = bytearray()
     for ch in unicodedata.normalize("NFC", text):
@@ -169,17 +173,12 @@ def encode_1258(text: str) -> bytes:
         except UnicodeEncodeError:
             pass
         parts = unicodedata.normalize("NFD", ch)
-        done = False
-        for cut in range(len(parts), 0, -1):
-            head = unicodedata.normalize("NFC", parts[:cut])
-            try:
-                encoded = head.encode("cp1258") + parts[cut:].encode("cp1258")
-            except UnicodeEncodeError:
-                continue
-            out += encoded
-            done = True
-            break
-        if not done:
+        tones = "".join(c for c in parts[1:] if c in TONE_MARKS)
+        others = "".join(c for c in parts[1:] if c not in TONE_MARKS)
+        base = unicodedata.normalize("NFC", parts[0] + others)
+        try:
+            out += base.encode("cp1258") + tones.encode("cp1258")
+        except UnicodeEncodeError:
             out += ch.encode("cp1258", errors="xmlcharrefreplace")
     return bytes(out)
 

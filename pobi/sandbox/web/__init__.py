@@ -73,8 +73,13 @@ class Farm:
         return self
 
     def stop(self) -> None:
+        # shut the servers down together: each shutdown() waits for one poll interval
+        stoppers = [threading.Thread(target=s.shutdown, daemon=True) for s in self._servers]
+        for t in stoppers:
+            t.start()
+        for t in stoppers:
+            t.join(timeout=5)
         for server in self._servers:
-            server.shutdown()
             server.server_close()
         for sock in self._dead:
             sock.close()
