@@ -66,6 +66,7 @@ def test_plan_send_answer_collect_code_export(
 
         truth = answer(mail, agencies)
         assert len(truth.requests) == 34
+        assert answer(mail, agencies).to_json() == truth.to_json()  # deterministic, idempotent
         behaviours = Counter(r.behaviour for r in truth.requests)
         assert {b.value for b in Behaviour} <= set(behaviours)
 
