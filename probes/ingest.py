@@ -140,10 +140,20 @@ def ingest_message(
     cfg = settings if settings is not None else load_config()
     secret = cfg.secret("token_secret") if hasattr(cfg, "secret") else ""
     c = classify(p)
-    m = match_message(p, c, RoundRequests(session, round_id), secret)
+    probes_cfg = getattr(cfg, "probes", None)
+    m = match_message(
+        p,
+        c,
+        RoundRequests(session, round_id),
+        secret,
+        reply_local=getattr(probes_cfg, "reply_local", ""),
+        reply_domain=getattr(probes_cfg, "reply_domain", ""),
+    )
     stamp = now()
     when, origin = p.effective_received_at(received_at, stamp)
     flags = list(p.flags)
+    if m.detail.startswith(("this is our own request", "sent by us")):
+        flags.append("from_us")
     if origin == "import_time" and "no_date" not in flags:
         flags.append("no_date")
 

@@ -93,9 +93,36 @@ def _token_match(
     return Match(r.id, MatchMethod.TOKEN, detail), notes
 
 
-def match_message(p: ParsedMail, c: Classification, reqs: RoundRequests, secret: str) -> Match:
+def is_ours(address: str, reply_local: str, reply_domain: str) -> bool:
+    """Is this our own reply address (``local@domain`` or ``local+anything@domain``)?"""
+    if not address or not reply_local or not reply_domain or "@" not in address:
+        return False
+    local, domain = address.lower().rsplit("@", 1)
+    return domain == reply_domain.lower() and (
+        local == reply_local.lower() or local.startswith(reply_local.lower() + "+")
+    )
+
+
+def match_message(
+    p: ParsedMail,
+    c: Classification,
+    reqs: RoundRequests,
+    secret: str,
+    *,
+    reply_local: str = "",
+    reply_domain: str = "",
+) -> Match:
+    """The request this message is about (see the module docstring for the order)."""
     notes: list[str] = []
     bounce = c.bounce if c.kind == ReplyKind.BOUNCE else None
+
+    # Our own mail (a request or a follow-up, e.g. collected from a Sent folder or a copy to
+    # ourselves) is never a reply: it would otherwise match by thread and count as an answer.
+    own = reqs.by_mid.get(p.message_id.strip("<>"))
+    if own is not None:
+        return Match(None, MatchMethod.UNMATCHED, f"this is our own request {own.id}, not a reply")
+    if is_ours(p.from_addr, reply_local, reply_domain):
+        return Match(None, MatchMethod.UNMATCHED, f"sent by us ({p.from_addr}), not a reply")
 
     # 1. token
     texts: list[tuple[str, str]] = []

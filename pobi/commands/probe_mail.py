@@ -169,7 +169,7 @@ def holding_cmd(
             table.add_row(
                 str(m.id),
                 m.received_at.strftime("%Y-%m-%d %H:%M") if m.received_at else "",
-                m.kind,
+                m.kind + (" (from us)" if "from_us" in (m.flags or []) else ""),
                 escape(m.from_addr),
                 escape(m.subject[:70]),
                 escape(text or "-"),

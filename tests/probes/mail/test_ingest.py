@@ -136,3 +136,14 @@ def test_whole_corpus_ingests(any_world: MailWorld, corpus: list) -> None:
         f"2026-{x.request_n}" for x in corpus if x.bounce_type == "permanent" and x.request_n
     }
     assert bounced == expected
+
+
+def test_own_mail_is_flagged_and_left_unmatched(world: MailWorld) -> None:
+    world.config.probes.reply_local = "pobi"
+    world.config.probes.reply_domain = mc.REPLY_DOMAIN
+    raw = (
+        f"From: {mc.reply_address(2)}\nTo: {mc.recipient(2)}\nIn-Reply-To: {mc.request_message_id(2)}\n"
+        f"Message-ID: <follow-up@{mc.REPLY_DOMAIN}>\nSubject: Re: nhắc lại\n\nKính gửi Sở, tôi xin nhắc lại đề nghị."
+    ).encode()
+    r = ingest(world, raw)
+    assert r.request_id is None and r.match_method == "unmatched" and "from_us" in r.flags

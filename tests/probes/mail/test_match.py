@@ -170,3 +170,26 @@ def test_every_corpus_message_with_a_known_request_matches_it(
         if m.request_id != f"2026-{s.request_n}":
             misses.append((s.name, m.method.value, m.detail))
     assert not misses, misses
+
+
+def test_our_own_mail_is_never_a_reply(world: MailWorld) -> None:
+    """A copy of a request, or a researcher's follow-up from the Sent folder, must not count."""
+    own_request = msg(
+        f"From: Nguyen Van An <{mc.reply_address(6)}>\nTo: {mc.recipient(6)}\n"
+        f"Message-ID: {mc.request_message_id(6)}\nSubject: {mc.request_subject(6)}"
+    )
+    m = run(world, own_request)
+    assert m.method == MatchMethod.UNMATCHED and "our own request 2026-6" in m.detail
+    follow_up = msg(
+        f"From: {mc.reply_address(6)}\nTo: {mc.recipient(6)}\nIn-Reply-To: {mc.request_message_id(6)}\n"
+        f"Message-ID: <follow-up-1@{mc.REPLY_DOMAIN}>\nSubject: Re: {mc.request_subject(6)}"
+    )
+    p = parse(follow_up)
+    with world.store.session() as s:
+        reqs = RoundRequests(s, "2026")
+        m = match_message(
+            p, classify(p), reqs, mc.SECRET, reply_local="pobi", reply_domain=mc.REPLY_DOMAIN
+        )
+        assert m.method == MatchMethod.UNMATCHED and "sent by us" in m.detail
+        # without the reply address configured it would have matched by thread
+        assert match_message(p, classify(p), reqs, mc.SECRET).method == MatchMethod.THREAD
