@@ -20,12 +20,14 @@ MIN_TEXT = 200  # visible characters below which a page with scripts is a shell
 MIN_LINKS = 3
 
 _EMAIL_IN_SCRIPT = re.compile(
-    r"""mailto|['"]\s*@\s*['"]|fromCharCode|\\x40|&#64;|\\u0040|['"]@|@['"]""", re.IGNORECASE
+    r"""mailto|['"]\s*@\s*['"]|fromCharCode|\\x40|&#64;|\\u0040|['"]@|@['"]|[\w.+-]@[\w-]+\.\w""",
+    re.IGNORECASE,
 )
 _MENU_IN_SCRIPT = re.compile(
     r"""createElement\(\s*['"]a['"]\s*\)|\.href\s*=|innerHTML\s*[+]?=\s*[^;]*<a\s|insertAdjacentHTML[^;]*<a\s""",
     re.IGNORECASE,
 )
+_CONCAT = re.compile(r"""['"]\s*\+\s*['"]""")
 _APP_ROOT = re.compile(r"^(app|root|__next|__nuxt|main-app|spa)$", re.IGNORECASE)
 _CLOUDFLARE = "email-decode"
 
@@ -67,7 +69,8 @@ def needs_render(html: str, url: str = "") -> str | None:
     if scripts == 0:
         return None
     links = len(doc.xpath("//a[@href] | //area[@href]"))
-    if _EMAIL_IN_SCRIPT.search(inline) and re.search(
+    joined = _CONCAT.sub("", inline)  # 'mai' + 'lto:' -> 'mailto:'
+    if (_EMAIL_IN_SCRIPT.search(inline) or _EMAIL_IN_SCRIPT.search(joined)) and re.search(
         r"document\.write|innerHTML|textContent|createElement|insertAdjacentHTML|\.href",
         inline,
     ):
