@@ -14,6 +14,7 @@ from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+_COUNT = re.compile(r"[\(\[]\s*\d{1,6}\s*[\)\]]\s*$")
 
 
 def nfc(text: str) -> str:
@@ -79,6 +80,7 @@ def label_matches(
     ``prefixes`` (e.g. 'chuyen muc'), followed by at most ``extra_words`` more words.
     Long texts (headlines) therefore never match a short label.
     """
+    text = _COUNT.sub("", text or "")  # 'Hỏi đáp (25)': a menu with a counter
     key = label_key(text)
     if not key:
         return None

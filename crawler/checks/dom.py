@@ -33,6 +33,9 @@ ZONE_WORDS = {
     "header": ("header", "banner", "top"),
 }
 MAX_HTML = 3_000_000
+BARE_HOST = re.compile(
+    r"^(www\.)?[a-z0-9\-]+(\.[a-z0-9\-]+)*\.(vn|com|net|org|test)(:\d+)?(/\S*)?$", re.I
+)
 SKIP_STRINGS = (Comment, Doctype, Declaration, ProcessingInstruction)
 
 
@@ -252,6 +255,8 @@ def _parse(url: str, html: str) -> Doc:
         if not text:
             alts = [str(i.get("alt") or i.get("title") or "") for i in tag.find_all("img")]
             text = squash(nfc(" ".join([*alts, str(tag.get("title") or "")])))
+        if tag.name == "option" and BARE_HOST.match(href):
+            href = "http://" + href  # 'stc.hanoi.gov.vn' in a link-directory dropdown
         scheme = href.split(":", 1)[0].lower() if ":" in href[:12] else ""
         doc.links.append(
             Link(
@@ -291,12 +296,18 @@ def _parse(url: str, html: str) -> Doc:
         block = parent
         while block is not None and block.name not in BLOCKS:
             block = block.parent
+        context = _text_of(block) if isinstance(block, Tag) else ""
+        if isinstance(block, Tag) and block.name in ("td", "th", "dd"):
+            # a table: the label sits in the previous cell
+            prev = block.find_previous_sibling(["td", "th", "dt"])
+            if isinstance(prev, Tag):
+                context = squash(_text_of(prev) + " " + context)
         link = img.find_parent("a")
         doc.images.append(
             Image(
                 src=src,
                 alt=squash(nfc(str(img.get("alt") or "") + " " + str(img.get("title") or ""))),
-                context=_text_of(block) if isinstance(block, Tag) else "",
+                context=context,
                 in_link=str(link.get("href") or "") if isinstance(link, Tag) else "",
             )
         )

@@ -60,6 +60,12 @@ def numbers_after(line: str, start: int, stop: int, hotline_label: bool) -> list
     return out
 
 
+def next_line(lines: list[str], n: int) -> str:
+    """The next line when it starts with a number (the next table cell), else ''."""
+    following = lines[n + 1] if n + 1 < len(lines) else ""
+    return following if re.match(r"\s*[:\-]?\s*[\d(+]", following) else ""
+
+
 def check(page: PageView) -> list[FindingDraft]:
     doc = parse(page)
     found: dict[str, dict[str, object]] = {}
@@ -68,20 +74,23 @@ def check(page: PageView) -> list[FindingDraft]:
             digits = normalise(link.href.split(":", 1)[1])
             if plausible(digits, True):
                 found.setdefault(digits, {"label": link.text or "tel", "presentation": "tel"})
-    for line in doc.text.split("\n"):
+    lines = doc.text.split("\n")
+    for n, line in enumerate(lines):
         folded = fold(line).lower()
         labels = list(LABEL.finditer(folded))
         for i, m in enumerate(labels):
             name = m.group(1)
-            if name == "fax":
-                continue
+            if name == "fax" and not (i and m.start() - labels[i - 1].end() <= 3):
+                continue  # 'Fax: ...' (but 'ĐT/Fax: ...' is a phone too)
             stop = labels[i + 1].start() if i + 1 < len(labels) else min(len(line), m.end() + 80)
             hot = name.startswith(HOTLINE_LABELS)
-            for digits, _raw in numbers_after(line, m.end(), stop, hot):
-                found.setdefault(
-                    digits,
-                    {"label": line[m.start() : m.end()].strip(" :.-"), "presentation": "text"},
-                )
+            label = line[m.start() : m.end()].strip(" :.-")
+            numbers = numbers_after(line, m.end(), stop, hot)
+            if not numbers and i + 1 == len(labels) and not line[m.end() :].strip(" :.-/"):
+                # a table: the label in one cell, the number in the next
+                numbers = numbers_after(next_line(lines, n), 0, 40, hot)
+            for digits, _raw in numbers:
+                found.setdefault(digits, {"label": label, "presentation": "text"})
     return [
         FindingDraft(Channel.PHONE, digits, {**details, "rendered": page.rendered})
         for digits, details in found.items()

@@ -477,7 +477,8 @@ class SiteBuilder:
         self.expect(Channel.EMAIL, address, rendered_only=rendered)
         return html
 
-    def phones_html(self, in_js: bool) -> str:
+    def phones_html(self, in_js: bool, table: bool = False) -> str:
+        """The phone line (or table rows): a labelled number, a fax number, HCMC's 1022."""
         if not self.r.phone:
             return ""
         area = self.rng.choice(["024", "028", "0236", "0225", "0263", "0292", "0203", "0210"])
@@ -492,12 +493,20 @@ class SiteBuilder:
             ]
         )
         self.expect(Channel.PHONE, area + rest, rendered_only=in_js)
-        label = self.rng.choice(["Điện thoại", "ĐT", "Tel", "Điện thoại liên hệ"])
-        out = f"{label}: {shown} - Fax: {area}.{fax}"
+        label = self.rng.choice(["Điện thoại", "ĐT", "Tel", "Điện thoại liên hệ", "ĐT/Fax"])
+        hotline = ""
         if self.r.hotline_1022:
-            out += ' - <a href="https://1022.tphcm.gov.vn/">Tổng đài 1022</a>'
+            hotline = '<a href="https://1022.tphcm.gov.vn/">Tổng đài 1022</a>'
             self.expect(Channel.PHONE, "1022", rendered_only=in_js)
-        return out
+        if table:
+            rows = f"<tr><td>{label}:</td><td>{shown}</td></tr>"
+            if label != "ĐT/Fax":
+                rows += f"<tr><td>Fax:</td><td>{area}.{fax}</td></tr>"
+            if hotline:
+                rows += f"<tr><td>Đường dây nóng</td><td>{hotline}</td></tr>"
+            return rows
+        out = f"{label}: {shown}" + ("" if label == "ĐT/Fax" else f" - Fax: {area}.{fax}")
+        return out + (f" - {hotline}" if hotline else "")
 
     def social_html(self, in_js: bool) -> str:
         parts = []
@@ -601,17 +610,29 @@ class SiteBuilder:
             self.email_html(addr, mode, in_js=in_js)
             for addr, mode in zip(self.main_addresses(), self.r.emails, strict=True)
         ]
-        email_part = ""
-        if emails:
-            tag = self.rng.choice(["Email", "E-mail", "Thư điện tử"])
-            email_part = f"<p>{tag}: " + " ; ".join(emails) + "</p>"
+        owner = (
+            "Ủy ban nhân dân " + self.p.name
+            if self.kind == SiteKind.PORTAL
+            else "Sở Tài chính " + self.p.name
+        )
+        address = f"số {self.rng.randrange(1, 200)} đường Trần Phú, {self.p.short}"
+        tag = self.rng.choice(["Email", "E-mail", "Thư điện tử"])
+        if self.r.cms == "aspnet":  # SharePoint-style sites lay the contact block out as a table
+            email_row = f"<tr><td>{tag}:</td><td>{' ; '.join(emails)}</td></tr>" if emails else ""
+            contact = (
+                f'<table class="contact"><tr><td>Cơ quan chủ quản:</td><td>{owner}</td></tr>'
+                f"<tr><td>Địa chỉ:</td><td>{address}</td></tr>"
+                f"{self.phones_html(in_js, table=True)}{email_row}</table>"
+            )
+        else:
+            email_part = f"<p>{tag}: " + " ; ".join(emails) + "</p>" if emails else ""
+            contact = (
+                f"<p>Cơ quan chủ quản: {owner}</p><p>Địa chỉ: {address}</p>"
+                f"<p>{self.phones_html(in_js)}</p>{email_part}"
+            )
         return (
             '<footer class="footer">'
-            f"<p><b>{self.agency_name}</b></p>"
-            f"<p>Cơ quan chủ quản: {'Ủy ban nhân dân ' + self.p.name if self.kind == SiteKind.PORTAL else 'Sở Tài chính ' + self.p.name}</p>"
-            f"<p>Địa chỉ: số {self.rng.randrange(1, 200)} đường Trần Phú, {self.p.short}</p>"
-            f"<p>{self.phones_html(in_js)}</p>"
-            f"{email_part}"
+            f"<p><b>{self.agency_name}</b></p>{contact}"
             f'<p class="social">{self.social_html(in_js)}</p>'
             f"{self.directory_html(in_js)}"
             "<p>Giấy phép số 12/GP-TTĐT. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p>"

@@ -142,3 +142,8 @@ def test_nfd_page() -> None:
 def test_cf_decode_roundtrip() -> None:
     for key in (1, 0x7F, 0xFE):
         assert email.cf_decode(cf_encode("a.b+c@x.sandbox.test", key)) == "a.b+c@x.sandbox.test"
+
+
+def test_image_address_in_a_table_cell() -> None:
+    body = '<table><tr><td>Thư điện tử:</td><td><img src="/images/e.png" alt=""></td></tr></table>'
+    assert values(email.check(view(body))) == {"image:" + BASE + "images/e.png"}

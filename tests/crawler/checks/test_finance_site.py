@@ -36,3 +36,8 @@ def test_not_on_finance_sites_and_not_headlines_or_own_host() -> None:
         '<a href="https://baochinhphu.vn/so-tai-chinh-hop-1.htm">Sở Tài chính họp báo</a>'
     )
     assert finance_site.check(view(body)) == []
+
+
+def test_dropdown_values_without_scheme() -> None:
+    body = '<select><option value="stc.laocai.gov.vn">Sở Tài chính</option></select>'
+    assert values(finance_site.check(view(body))) == {"http://stc.laocai.gov.vn/"}

@@ -56,3 +56,18 @@ def test_no_diacritics_and_nfd() -> None:
 
 def test_label_on_another_line_does_not_reach() -> None:
     assert found("<p>Điện thoại</p><p>Tin số 0912345678 đã đăng</p>") == {}
+
+
+def test_label_and_number_in_table_cells() -> None:
+    body = (
+        "<table><tr><td>Điện thoại:</td><td>0243.825.3536</td></tr>"
+        "<tr><td>Fax:</td><td>0243.825.3537</td></tr>"
+        "<tr><td>Đường dây nóng</td><td>1022</td></tr>"
+        "<tr><td>Ghi chú</td><td>0912345678</td></tr></table>"
+    )
+    assert found(body) == {"02438253536": "Điện thoại", "1022": "Đường dây nóng"}
+
+
+def test_phone_slash_fax_label() -> None:
+    assert set(found("<p>ĐT/Fax: 0290.3831.234</p>")) == {"02903831234"}
+    assert set(found("<p>ĐT: 0290.3831.234 - Fax: 0290.3831.999</p>")) == {"02903831234"}

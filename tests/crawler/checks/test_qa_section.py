@@ -131,3 +131,7 @@ def test_windows_1258_decoded_text() -> None:
     decoded = encode_1258("Hỏi đáp").decode("cp1258")  # base letters + combining tone marks
     assert decoded != "Hỏi đáp"
     assert qa(NAV.format(href="/x", label=decoded)) == {BASE + "x"}
+
+
+def test_menu_label_with_a_counter() -> None:
+    assert qa(NAV.format(href="/module/faq", label="Hỏi đáp (25)")) == {BASE + "module/faq"}
