@@ -147,3 +147,34 @@ def test_own_mail_is_flagged_and_left_unmatched(world: MailWorld) -> None:
     ).encode()
     r = ingest(world, raw)
     assert r.request_id is None and r.match_method == "unmatched" and "from_us" in r.flags
+
+
+def test_concurrent_ingest_of_the_same_bytes_stores_one(pg_url: str, tmp_path, mc, secret) -> None:  # type: ignore[no-untyped-def]
+    """Two collectors storing the same message at once (PostgreSQL): the loser reports a duplicate."""
+    import threading
+
+    from tests.probes.mail.conftest import make_world
+
+    w = make_world(pg_url, tmp_path, mc)
+    raw = b"From: stc@hanoi.gov.vn\nSubject: race\n\nno Message-ID, so only the bytes dedupe\n"
+    results = {}
+    with w.store.session() as a:
+        results["a"] = ingest_message(a, w.evidence, "2026", raw, source="a", settings=w.config)
+
+        def other() -> None:
+            with w.store.session() as b:
+                results["b"] = ingest_message(
+                    b, w.evidence, "2026", raw, source="b", settings=w.config
+                )
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join(timeout=1.5)  # b blocks on a's uncommitted row
+        assert t.is_alive()
+    t.join(timeout=30)  # a committed: b's insert fails, its savepoint rolls back, it finds a's row
+    assert not t.is_alive()
+    assert not results["a"].duplicate and results["b"].duplicate
+    assert results["b"].message_pk == results["a"].message_pk
+    with w.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Message)) == 1
+    w.store.close()
