@@ -12,7 +12,7 @@ Any change here needs an Alembic migration in ``pobi/store/migrations/versions/`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -26,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -38,7 +39,35 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-Ts = DateTime(timezone=True)
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and read back timezone-aware (UTC), on every back end.
+
+    SQLite has no time zones: SQLAlchemy's DateTime writes the wall-clock digits and drops the
+    offset, so 09:00+07:00 would come back as 09:00 (read as UTC: 7 hours off). Converting to UTC
+    on the way in makes stored values comparable and exact everywhere. Naive inputs are taken as
+    UTC (pobi code passes aware values; see pobi.clock).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+Ts = UtcDateTime()
 
 
 class Base(DeclarativeBase):
