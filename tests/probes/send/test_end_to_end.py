@@ -22,7 +22,7 @@ from pobi.store.tables import Message, ProbeRequest
 from pobi.timing import request_timings
 from tests.probes.send.conftest import seed_round
 from tests.probes.send.helpers import pobi
-from tests.support.mailservers import configure_home
+from tests.support.mailservers import TOKEN_SECRET, configure_home
 
 START = "2026-03-02T09:00:00+07:00"  # a Monday morning
 
@@ -132,3 +132,9 @@ def test_plan_send_answer_collect_code_export(
             if reply.coding:
                 assert row["coding"] == reply.coding
         store.close()
+        # no password or secret anywhere in what pobi wrote (store, evidence, outbox, exports)
+        secrets = [mail.password.encode(), TOKEN_SECRET.encode()]
+        for path in home.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                assert not any(x in data for x in secrets), path
