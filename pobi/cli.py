@@ -92,6 +92,15 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
         sys.exit(130)
+    except Exception as exc:  # a bug in pobi: say so plainly, traceback only with --verbose
+        if _STATE["verbose"]:
+            traceback.print_exc()
+        err_console.print(
+            f"[bold red]Internal error[/bold red] (a bug in pobi): {exc.__class__.__name__}: {exc}\n"
+            "Run the command again with --verbose for the traceback, and please report it.",
+            soft_wrap=True,
+        )
+        sys.exit(70)
 
 
 if __name__ == "__main__":
