@@ -31,6 +31,7 @@ import asyncio
 import logging
 import secrets
 import socket
+import ssl
 import threading
 import warnings
 from collections.abc import Iterable
@@ -93,8 +94,13 @@ class MailSandbox:
         bouncing: Iterable[str] = (),
         host: str = "127.0.0.1",
         folders: Iterable[str] = ("Sent", "Junk"),
+        tls_cert: tuple[str, str] | None = None,
     ) -> None:
+        """``tls_cert`` = (certificate file, key file): the submission server then offers
+        STARTTLS on ``smtp_port`` and implicit TLS on ``smtps_port``."""
         self.host = host
+        self.tls_cert = tls_cert
+        self.smtps_port = 0
         self.researcher = researcher.lower()
         self.password = password or secrets.token_hex(12)
         self.addresses = {a.strip().lower() for a in addresses} | {self.researcher}
@@ -110,6 +116,7 @@ class MailSandbox:
         self._stack: AsyncExitStack | None = None
         self._service: Any = None
         self._smtp_server: asyncio.AbstractServer | None = None
+        self._smtps_server: asyncio.AbstractServer | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -189,7 +196,12 @@ class MailSandbox:
         loop = asyncio.get_running_loop()
         logging.getLogger("mail.log").setLevel(logging.ERROR)  # "AUTH without TLS": loopback only
 
-        def factory() -> SMTP:
+        tls_context = None
+        if self.tls_cert is not None:
+            tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            tls_context.load_cert_chain(*self.tls_cert)
+
+        def factory(starttls: ssl.SSLContext | None = tls_context) -> SMTP:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 return SMTP(
@@ -199,15 +211,22 @@ class MailSandbox:
                     auth_required=True,
                     auth_require_tls=False,
                     enable_SMTPUTF8=True,
+                    tls_context=starttls,
                     loop=loop,
                 )
 
         self._smtp_server = await loop.create_server(factory, host=self.host, port=0)
         self.smtp_port = int(self._smtp_server.sockets[0].getsockname()[1])
+        if tls_context is not None:
+            self._smtps_server = await loop.create_server(
+                lambda: factory(None), host=self.host, port=0, ssl=tls_context
+            )
+            self.smtps_port = int(self._smtps_server.sockets[0].getsockname()[1])
 
     async def _stop(self) -> None:
-        if self._smtp_server is not None:
-            self._smtp_server.close()
+        for server in (self._smtp_server, self._smtps_server):
+            if server is not None:
+                server.close()
         if self._stack is not None:
             await self._stack.aclose()
 

@@ -61,6 +61,50 @@ def configure_home(
     return env
 
 
+def make_cert(folder: Path) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 / localhost (also its own CA, so pointing
+    SSL_CERT_FILE at it makes clients verify it). Returns (cert file, key file)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
+
+
 # --------------------------------------------------------------------------- Dovecot
 
 
@@ -77,6 +121,7 @@ class Dovecot:
     maildir: Path
     config: Path
     uid: int
+    imaps_port: int = 0
 
     def folder_dir(self, folder: str) -> Path:
         return self.maildir if folder.upper() == "INBOX" else self.maildir / f".{folder}"
@@ -120,12 +165,21 @@ def _service_uid() -> int:
 
 
 @contextmanager
-def dovecot_server(user: str = "researcher", password: str = "secret-pw") -> Iterator[Dovecot]:
-    """A throwaway Dovecot (IMAP, plain text on 127.0.0.1) with one Maildir user."""
+def dovecot_server(
+    user: str = "researcher", password: str = "secret-pw", tls_cert: tuple[str, str] | None = None
+) -> Iterator[Dovecot]:
+    """A throwaway Dovecot (IMAP on 127.0.0.1; with ``tls_cert`` also STARTTLS on the same port
+    and implicit TLS on ``imaps_port``) with one Maildir user."""
     base = Path(tempfile.mkdtemp(prefix="pobi-dovecot-"))
     base.chmod(0o755)  # the mail processes run as another uid
     uid = _service_uid()
     port = free_port()
+    imaps_port = free_port() if tls_cert else 0
+    ssl_conf = (
+        f"ssl = yes\nssl_cert = <{tls_cert[0]}\nssl_key = <{tls_cert[1]}\n"
+        if tls_cert
+        else "ssl = no\n"
+    )
     maildir = base / "mail" / user / "Maildir"
     for sub in ("tmp", "new", "cur"):
         (maildir / sub).mkdir(parents=True, exist_ok=True)
@@ -143,8 +197,7 @@ state_dir = {base / "state"}
 instance_name = pobi-test-{port}
 protocols = imap
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+{ssl_conf}disable_plaintext_auth = no
 auth_mechanisms = plain login
 log_path = {base / "dovecot.log"}
 info_log_path = {base / "dovecot.log"}
@@ -161,7 +214,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
   }}
 }}
 service stats {{
@@ -213,7 +267,7 @@ namespace inbox {{
         raise RuntimeError(f"dovecot did not start: {message}\n{log}")
     try:
         wait_port("127.0.0.1", port)
-        yield Dovecot("127.0.0.1", port, user, password, maildir, config, uid)
+        yield Dovecot("127.0.0.1", port, user, password, maildir, config, uid, imaps_port)
     finally:
         subprocess.call(
             ["doveadm", "-c", str(config), "stop"],
