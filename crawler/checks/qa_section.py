@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from crawler.checks.dom import Doc, parse
 from crawler.checks.section import SectionSpec, page_is_section, section_links
@@ -91,21 +92,20 @@ def qa_details(page: PageView, doc: Doc, value: str) -> dict[str, object]:
     folded = fold_lower(doc.text)
     asked = labelled_dates(doc.text, ASKED)
     answered = labelled_dates(doc.text, ANSWERED)
-    base = value.split("?")[0].removesuffix(".aspx").rstrip("/")
-    detail_links = {
-        link.url
-        for link in doc.links
-        if link.tag == "a"
-        and link.url
-        and link.url != value
-        and (
-            (link.url.startswith(base + "/") and link.url.rstrip("/") != base)
-            or (
-                link.url.startswith(value)
-                and ("qid=" in link.url or "id=" in link.url[len(value) :])
-            )
-        )
-    }
+    parts = urlsplit(value)
+    below = parts.path.removesuffix(".aspx").rstrip("/") + "/"
+    detail_links = set()
+    for link in doc.links:
+        if link.tag != "a" or not link.url or link.url == value:
+            continue
+        lp = urlsplit(link.url)
+        if lp.netloc != parts.netloc:
+            continue
+        if parts.query:  # '?page_id=12' -> '?page_id=12&qid=100'
+            if lp.path == parts.path and lp.query.startswith(parts.query + "&"):
+                detail_links.add(link.url)
+        elif below != "/" and lp.path.startswith(below) and len(lp.path) > len(below):
+            detail_links.add(link.url)
     listed = max(len(asked), len(re.findall(r"\bcau hoi\s*[:#]", folded)), len(detail_links))
     return {
         "label": doc.headings[0] if doc.headings else doc.title,

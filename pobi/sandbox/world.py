@@ -25,6 +25,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
 
 from pobi.models import Channel, Era, SiteKind
 from pobi.registry import Province, ascii_name, provinces
@@ -80,6 +82,7 @@ class Expected:
     rendered_only: bool = False  # only visible after scripts run (JS menu, script-built e-mail)
     robots_blocked: bool = False  # only reachable through a path robots.txt disallows
     note: str = ""
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. what the Q&A page shows
 
 
 @dataclass(frozen=True)
@@ -399,6 +402,7 @@ class SiteBuilder:
         rendered_only: bool = False,
         robots_blocked: bool = False,
         note: str = "",
+        details: dict[str, Any] | None = None,
     ) -> None:
         if not self.visible:
             return
@@ -414,7 +418,9 @@ class SiteBuilder:
                         robots_blocked=e.robots_blocked and robots_blocked,
                     )
                 return
-        self.site.expected.append(Expected(channel, value, rendered_only, robots_blocked, note))
+        self.site.expected.append(
+            Expected(channel, value, rendered_only, robots_blocked, note, details or {})
+        )
 
     def publish(self, address: str, presentation: str) -> None:
         self.site.addresses.append(
@@ -811,12 +817,32 @@ class SiteBuilder:
                 f'<li><a href="{qa_path}">{self.label(r.qa_label)}</a></li>'
                 '<li><a href="/cong-dan/thu-tuc">Tra cứu hồ sơ</a></li></ul>',
             )
-        self.expect(Channel.QA_SECTION, self.u(qa_path), rendered_only=menu_js)
         items = []
         year = 2025
+        asked_days, answered_days = [], []
         for i in range(r.qa_questions):
-            asked = f"{(3 + i * 5) % 28 + 1:02d}/{(i % 9) + 1:02d}/{year}"
-            answered = f"{(5 + i * 5) % 28 + 1:02d}/{(i % 9) + 2:02d}/{year}"
+            asked_days.append(date(year, (i % 9) + 1, (3 + i * 5) % 28 + 1))
+            answered_days.append(date(year, (i % 9) + 2, (5 + i * 5) % 28 + 1))
+        self.expect(
+            Channel.QA_SECTION,
+            self.u(qa_path),
+            rendered_only=menu_js,
+            details={
+                "has_form": r.qa_form,
+                "questions_listed": r.qa_questions,
+                "newest_question_date": max(asked_days).isoformat() if asked_days else None,
+                "newest_answer_date": max(answered_days).isoformat() if answered_days else None,
+            },
+        )
+        style = self.rng.choice(["slash", "slash", "dash", "words"])
+
+        def shown(day: date) -> str:
+            if style == "words":
+                return f"ngày {day.day} tháng {day.month} năm {day.year}"
+            return f"{day:%d/%m/%Y}" if style == "slash" else f"{day:%d-%m-%Y}"
+
+        for i in range(r.qa_questions):
+            asked, answered = shown(asked_days[i]), shown(answered_days[i])
             detail = (
                 f"{qa_path}&qid={100 + i}"
                 if "?" in qa_path

@@ -135,3 +135,13 @@ def test_windows_1258_decoded_text() -> None:
 
 def test_menu_label_with_a_counter() -> None:
     assert qa(NAV.format(href="/module/faq", label="Hỏi đáp (25)")) == {BASE + "module/faq"}
+
+
+def test_questions_counted_on_a_wordpress_section() -> None:
+    body = (
+        "<h1>Hỏi đáp</h1>"
+        + "".join(f'<p><a href="/?page_id=12&qid={i}">Câu hỏi {i}</a></p>' for i in range(4))
+        + '<nav><a href="/?page_id=7">Liên hệ</a><a href="/">Trang chủ</a><a href="/?p=5">Tin</a></nav>'
+    )
+    d = by_value(qa_section.check(view(body, url=BASE + "?page_id=12")))[BASE + "?page_id=12"]
+    assert d.details["questions_listed"] == 4

@@ -158,6 +158,8 @@ def crawl_site(
         drafts, errors = run_checks_with_errors(view)
         stats.errors += errors
         for d in drafts:
+            if "has_form" in d.details and (d.channel.value, d.value) in rows:
+                rows[(d.channel.value, d.value)]["details"] = d.details  # type: ignore[assignment]
             rows.setdefault(
                 (d.channel.value, d.value),
                 {
@@ -168,6 +170,7 @@ def crawl_site(
                     "value": d.value,
                     "found_on": resp.url,
                     "evidence_sha256": "",
+                    "details": d.details,  # type: ignore[dict-item]
                 },
             )
         if depth >= max_depth:

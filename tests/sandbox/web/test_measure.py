@@ -12,7 +12,7 @@ import pytest
 from pobi.config import find_chromium
 from pobi.sandbox.truth import compare
 from pobi.sandbox.web import Farm
-from pobi.sandbox.world import build_test_farm
+from pobi.sandbox.world import build_test_farm, resolve
 from tests.sandbox.web.minicrawl import Renderer, crawl
 
 
@@ -40,6 +40,18 @@ def test_checks_on_the_farm_reach_095_precision_and_recall() -> None:
     # every channel is measured, and both kinds of optional truth exist
     assert all(c.required > 0 for c in result.channels.values())
     assert any(r.rendered_only for r in truth) and any(r.robots_blocked for r in truth)
+    # the Q&A pages' details: form, number of questions, newest question and answer dates
+    bases = farm.bases
+    compared = 0
+    for site in farm.world.sites:
+        for e in site.expected:
+            if e.details:
+                value = resolve(e.value, bases)
+                row = next(r for r in rows if r["channel"] == e.channel and r["value"] == value)
+                got = {k: row["details"].get(k) for k in e.details}
+                assert got == e.details, (site.province_code, site.site_kind, value)
+                compared += 1
+    assert compared >= 15
     # without the browser, rendered-only findings are missing but nothing else is
     static_rows = [r for r in rows if (r["channel"], r["value"]) not in
                    {(t.channel, t.value) for t in truth if t.rendered_only}]  # fmt: skip
