@@ -32,6 +32,7 @@ DAEMON_LOCALS = {
     "mail.delivery.system",
     "maildelivery",
     "mail-delivery-system",
+    "mdaemon",
 }
 DAEMON_NAMES = (
     "mail delivery subsystem",
@@ -47,10 +48,12 @@ BOUNCE_SUBJECTS = re.compile(
     r"|delivery has failed|delivery notification: delivery has failed|nondeliverable"
     r"|non-delivery|warning: could not send message|delayed mail|delivery delayed"
     r"|message delivery delayed|mail system error|could not send message|rejected:"
+    r"|permanent delivery failure|warning: message delivery delayed|delivery notification"
     r"|khong gui duoc|khong the gui|khong the chuyen|khong chuyen phat duoc|thu khong gui duoc"
     r"|thu bi tra lai|khong the phat|gui thu that bai|loi gui thu)",
 )
 PERMANENT_CODE = re.compile(r"(?<![\d.])5\.\d{1,3}\.\d{1,3}(?![\d.])|\b55[0-4]\b")
+ENHANCED_CODE = re.compile(r"(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?![\d.])")
 TEMPORARY_CODE = re.compile(r"(?<![\d.])4\.\d{1,3}\.\d{1,3}(?![\d.])")
 DELAY_WORDS = re.compile(
     r"(delayed|has not yet been delivered|will (continue to )?retry|not been delivered yet"
@@ -163,6 +166,8 @@ def looks_machine_made(p: ParsedMail) -> list[str]:
         why.append("empty Return-Path (null sender)")
     if p.has_header("X-Failed-Recipients"):
         why.append("X-Failed-Recipients header")
+    if p.header("X-MDDSN-Message").strip().lower() == "yes":
+        why.append("MDaemon delivery status message (X-MDDSN-Message)")
     if BOUNCE_SUBJECTS.search(ascii_fold(p.subject)):
         why.append(f"subject {p.subject[:60]!r}")
     return why
@@ -253,11 +258,13 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
             reasons.append(f"flufl.bounce: {a} failed temporarily")
 
     if not is_dsn and not permanent and not temporary:
-        # A mail system's message with no recipients we can read: decide on the text.
-        strong = [w for w in machine if not w.startswith("subject")]
+        # A mail system's message naming no recipient we can read: a bounce only when its
+        # subject, enhanced status codes or delay wording say so (not, say, a quota warning).
         subject_hit = any(w.startswith("subject") for w in machine)
         if not (
-            subject_hit and (strong or PERMANENT_CODE.search(text) or DELAY_WORDS.search(text))
+            subject_hit
+            or ENHANCED_CODE.search(text)
+            or (DELAY_WORDS.search(text) and "deliver" in text)
         ):
             return None
 

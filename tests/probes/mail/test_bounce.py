@@ -80,6 +80,8 @@ def test_report_from_mail_system_without_recipients_uses_status_codes() -> None:
     assert verdict(temp).bounce_type == BounceType.TEMPORARY
     plain_daemon = b"From: postmaster@mail.x.gov.vn\nSubject: Your mailbox quota\n\nYou are at 80% of your quota.\n"
     assert verdict(plain_daemon) is None
+    quota = b"From: MAILER-DAEMON@mail.x.gov.vn\nReturn-Path: <>\nSubject: Quota\n\nYou have used 550 MB of 600 MB.\n"
+    assert verdict(quota) is None
 
 
 def test_mangled_dsn_never_raises() -> None:
