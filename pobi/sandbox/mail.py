@@ -267,7 +267,9 @@ class MailSandbox:
         return self.researcher if base == self.researcher else rcpt.strip().strip("<>").lower()
 
     def fail_next(self, address: str, code: int, text: str = "", times: int = 1) -> None:
-        """Answer RCPT for ``address`` with ``code`` the next ``times`` times (< 0: always)."""
+        """Answer RCPT for ``address`` with ``code`` the next ``times`` times (< 0: always).
+        ``code`` 0 drops the connection at RCPT (before DATA); ``code`` 250 accepts the message
+        (files and delivers it) and then drops the connection instead of answering 250."""
         default = "4.3.0 Try again later" if 400 <= code < 500 else "5.7.1 Rejected by policy"
         self._faults.setdefault(address.lower(), []).append(_Fault(code, text or default, times))
 
@@ -465,7 +467,12 @@ class _SubmissionHandler:
                 "(the sandbox never sends outside itself)"
             )
         fault = self.world._take_fault(address)
-        if fault is not None:
+        if fault is not None and fault.code == 0:
+            server.transport.close()
+            return "421 4.4.2 connection dropped"
+        if fault is not None and fault.code == 250:
+            envelope.drop_after_data = True
+        elif fault is not None:
             return f"{fault.code} {fault.text}"
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
@@ -492,5 +499,8 @@ class _SubmissionHandler:
                     world.account_for(rcpt), "INBOX", _stamp(raw, rcpt, when, helo), when
                 )
         world.accepted += 1
+        if getattr(envelope, "drop_after_data", False):
+            server.transport.close()  # accepted and filed, but the client never hears 250
+            return "250 2.0.0 Ok (connection dropped)"
         _name, addr = parseaddr(envelope.mail_from)
         return f"250 2.0.0 Ok: queued as {secrets.token_hex(5).upper()} (from {addr})"

@@ -192,3 +192,18 @@ def test_plain_text_only_to_loopback(
     code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
     assert code == 2 and "only to a loopback host" in err
     assert set(states(planned).values()) == {"queued"}  # bytes fixed, nothing sent
+
+
+def test_dropped_connections(
+    planned: Store, sandbox: MailSandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sandbox.fail_next("stc@hanoi.sandbox.test", 0, times=2)  # dropped before DATA: retried
+    sandbox.fail_next("stc@danang.sandbox.test", 250)  # accepted, then dropped before the 250
+    code, out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 0, err + out
+    assert states(planned) == dict.fromkeys(PLANNED, "sent")
+    assert "connection broke, but the Sent folder has it -> sent" in out
+    for address in PLANNED:
+        assert inbox_count(sandbox, address) == 1
+    assert request(planned, "stc@hanoi.sandbox.test").attempts == 3
+    assert request(planned, "stc@danang.sandbox.test").attempts == 1
