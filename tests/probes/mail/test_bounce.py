@@ -33,6 +33,7 @@ def test_every_corpus_bounce_family_with_type_and_recipient(corpus: list) -> Non
         "gmail",
         "domino",
         "vn-gov",
+        "mdaemon",
     } <= set(families)
 
 
