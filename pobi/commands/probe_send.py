@@ -157,6 +157,9 @@ def send_cmd(
         console.print(f"Review them, then: pobi probe send --round {round_id} --send")
         return
 
+    from probes.smtp import Submission
+
+    Submission(cfg.smtp, cfg.secret("smtp_password"))  # checks host, security, password first
     if not yes and not interactive():
         from pobi.errors import InputError
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
-from pobi.errors import CsvRowError
+from pobi.errors import CsvRowError, InputError
 from pobi.store import Store
 from pobi.store.tables import ProbeRequest, RequestEvent
-from probes.plan import plan_round
+from probes.plan import plan_round, read_targets
 from tests.conftest import run_pobi
 from tests.probes.send.conftest import seed_round
 
@@ -113,3 +115,23 @@ def test_plan_cli_table_and_missing_provinces(home: Path, store: Store) -> None:
         "probe", "plan", "--round", "r1", "--targets", str(bad), env={"POBI_HOME": str(home)}
     )
     assert res.returncode == 2 and "t.csv:1: header must be" in res.stderr
+
+
+KNOWN = {"01", "79", "31"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=300))
+def test_targets_file_never_crashes(text: str) -> None:
+    """Any text: either valid targets, or an InputError naming the file (no other exception)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t.csv"
+        path.write_text("province_code,recipient,reason\n" + text, encoding="utf-8")
+        try:
+            targets = read_targets(path, KNOWN)
+        except InputError as exc:
+            assert str(path) in exc.message
+        else:
+            assert all(t.province_code in KNOWN and "@" in t.recipient for t in targets)

@@ -4,6 +4,7 @@ rejections, the sandbox refusing outside addresses, and the exact bytes."""
 from __future__ import annotations
 
 import email
+import itertools
 from email.policy import default
 from pathlib import Path
 
@@ -191,7 +192,21 @@ def test_plain_text_only_to_loopback(
     monkeypatch.setenv("POBI_SMTP_HOST", "smtp.example.org")
     code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
     assert code == 2 and "only to a loopback host" in err
-    assert set(states(planned).values()) == {"queued"}  # bytes fixed, nothing sent
+    assert set(states(planned).values()) == {"draft"}  # checked before anything is queued
+
+
+def test_rate_limited(
+    planned: Store,
+    sandbox: MailSandbox,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POBI_SMTP_RATE_PER_MINUTE", "300")  # one every 0.2 s
+    code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 0, err
+    times = sorted(request(planned, a).sent_at for a in PLANNED)
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
+    assert min(gaps) >= 0.18, gaps
 
 
 def test_dropped_connections(
