@@ -42,6 +42,15 @@ class MailSource:
     count: int
 
     def messages(self) -> Iterator[tuple[str, bytes]]:
+        """(source, raw bytes) pairs; a file that cannot be read is an InputError naming it."""
+        try:
+            yield from self._messages()
+        except (OSError, mailbox.Error) as exc:
+            name = getattr(exc, "filename", None) or self.path
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise InputError(f"{name}: cannot read: {reason}") from exc
+
+    def _messages(self) -> Iterator[tuple[str, bytes]]:
         if self.kind == "eml":
             yield str(self.path), self.path.read_bytes()
         elif self.kind == "mbox":

@@ -131,13 +131,17 @@ def test_holding_assign_code_show(cli_home: Path, tmp_path: Path, corpus: list) 
     r = run_pobi("probe", "code", str(pk), "--as", "Substantive", "--coder", "lan")
     assert r.returncode == 0, r.stderr
 
-    r = run_pobi("probe", "show", str(pk))
+    r = run_pobi("probe", "show", str(pk), "--headers")
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert "Kind: human" in out and "Match: manual → 2026-4" in out
     assert "acknowledgment by tester first" in out and "substantive by lan" in out
     assert "Kính gửi Ông," in out and "<script>" not in out and "alert" not in out
     assert "Văn thư Sở forwarded it" in out
+    assert (
+        "Headers (from the raw message)" in out and "Content-Type: text/html; charset=utf-8" in out
+    )
+    assert "Flags: html_only" in out
 
     store = db()
     with store.session() as s:

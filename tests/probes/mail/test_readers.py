@@ -76,3 +76,12 @@ def test_missing_paths_and_empty_folders_are_errors(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match=r"no \.eml files"):
         plan_sources([tmp_path / "empty"])
+
+
+def test_a_file_vanishing_during_import_is_named(tmp_path: Path) -> None:
+    f = tmp_path / "a.eml"
+    f.write_bytes(RAW[0])
+    (source,) = plan_sources([f])
+    f.unlink()
+    with pytest.raises(InputError, match=r"a\.eml: cannot read"):
+        list(source.messages())
