@@ -70,7 +70,7 @@ class SiteResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _rank(depth: int, url: str) -> tuple[int, int, str]:
+def rank(depth: int, url: str) -> tuple[int, int, str]:
     return (depth, len(url), url)
 
 
@@ -287,7 +287,7 @@ class Recorder:
             return 1
         old_depth = int((row.details or {}).get("found_depth", depth))
         same_page = row.found_on == found_on
-        if _rank(depth, found_on) < _rank(old_depth, row.found_on) or (
+        if rank(depth, found_on) < rank(old_depth, row.found_on) or (
             same_page and (row.evidence_sha256 != warc_sha or not row.screenshot_sha256)
         ):
             row.found_on = found_on
@@ -296,6 +296,19 @@ class Recorder:
             row.details = details
             row.found_at = now()
         return 0
+
+    def best_ranks(self, site_id: int) -> dict[tuple[str, str], tuple[int, int, str]]:
+        """(channel, value) -> rank of the page each finding currently cites (for resume)."""
+        with self.store.session() as s:
+            rows = s.execute(
+                select(Finding.channel, Finding.value, Finding.found_on, Finding.details).where(
+                    Finding.site_id == site_id
+                )
+            ).all()
+        return {
+            (c, v): rank(int((d or {}).get("found_depth", 0)), found_on)
+            for c, v, found_on, d in rows
+        }
 
     # ------------------------------------------------------------------ screenshots
 

@@ -113,7 +113,8 @@ def run(job_path: Path) -> int:
                 "responses": stats.get("downloader/response_count", 0),
                 "rendered_requests": stats.get("playwright/request_count/navigation", 0),
                 "check_errors": getattr(spider, "check_errors", 0),
-                "internal_errors": getattr(spider, "internal_errors", 0),
+                "internal_errors": getattr(spider, "internal_errors", 0)
+                + (spider.writer.failures if spider else 0),
                 "unfinished": unfinished,
             }
         )

@@ -25,7 +25,7 @@ from crawler import chromium
 from crawler.archive import Exchange, build_warc, read_warc
 from crawler.middleware import REPLAY_FLAG
 from crawler.page import FindingDraft, LinkHint, PageView
-from crawler.records import PageRecord, Recorder, SiteResult, StoredPage
+from crawler.records import PageRecord, Recorder, SiteResult, StoredPage, rank
 from crawler.render import SCRIPT_EMAIL, SCRIPT_MENU, needs_render, script_fingerprint
 from crawler.status import classify
 from crawler.urls import (
@@ -37,6 +37,7 @@ from crawler.urls import (
     query_variant_key,
     skip_by_extension,
 )
+from crawler.writer import Writer
 from pobi.clock import now
 from pobi.models import FetchStatus, RenderMode, SiteKind
 
@@ -64,6 +65,8 @@ class SiteState:
     phase: str = "crawling"  # crawling | evidence | done
     render_wanted: dict[str, str] = field(default_factory=dict)  # url -> reason (not rendered)
     rendered_scripts: set[str] = field(default_factory=set)  # fingerprints already rendered
+    best: dict[tuple[str, str], tuple[int, int, str]] = field(default_factory=dict)
+    shot_pages: set[str] = field(default_factory=set)  # pages already screenshotted (or queued)
     budget_dropped: int = 0
     traps: int = 0
     stored: dict[str, StoredPage] = field(default_factory=dict)
@@ -111,10 +114,15 @@ class SiteSpider(scrapy.Spider):
             st.hosts.add(host_key(row.url))
             if resume:
                 st.stored = recorder.stored_pages(row.id)
+                st.best = recorder.best_ranks(row.id)
             self.sites[row.id] = st
         self.started = time.monotonic()
         self.check_errors = 0
+        self.writer = Writer()
         self.internal_errors = 0
+
+    def closed(self, reason: str) -> None:
+        self.writer.close()
 
     # ------------------------------------------------------------------ hooks used by middlewares
 
@@ -479,22 +487,69 @@ class SiteSpider(scrapy.Spider):
             warc=build_warc(exchange) if exchange is not None else None,
             screenshot=screenshot,
         )
+        shots: list[Request] = []
         if stored is None:
             self._save(site, record, drafts)
         else:
-            site.findings += self.recorder.save_page(
-                site.row,
-                record,
-                drafts,
-                write_page=False,
-                warc_sha256=stored.warc_sha256,
-                screenshot_sha256=stored.screenshot_sha256,
+            self._count(
+                site,
+                self.writer.submit(
+                    self.recorder.save_page,
+                    site.row,
+                    record,
+                    drafts,
+                    write_page=False,
+                    warc_sha256=stored.warc_sha256,
+                    screenshot_sha256=stored.screenshot_sha256,
+                ),
             )
             site.pages += 1
             site.rendered += int(stored.rendered)
+        if self._became_best(site, drafts, depth, final_url) and not rendered and exchange:
+            shots = self._shot(site, requested, final_url, exchange.body, content_type)
         if depth >= self.max_depth:
+            return shots
+        return shots + self._follow(site, view, hints, depth)
+
+    def _became_best(
+        self, site: SiteState, drafts: list[FindingDraft], depth: int, url: str
+    ) -> bool:
+        """Does this page now stand behind some finding (the rule of crawler.records)?"""
+        better = False
+        for d in drafts:
+            key = (d.channel.value, d.value[:4000])
+            r = rank(depth, url)
+            if key not in site.best or r < site.best[key]:
+                site.best[key] = r
+                better = True
+        return better
+
+    def _shot(
+        self, site: SiteState, page_url: str, found_on: str, body: bytes, content_type: str
+    ) -> list[Request]:
+        """A screenshot of a page behind a finding, taken now (the crawl waits on politeness
+        delays anyway); the site's evidence pass catches whatever is still missing at its end."""
+        if not self.browser or found_on in site.shot_pages:
             return []
-        return self._follow(site, view, hints, depth)
+        site.shot_pages.add(found_on)
+        site.outstanding += 1
+        return [
+            chromium.browser_request(
+                found_on,
+                body=body,
+                content_type=content_type,
+                meta={
+                    "pobi_site": site.id,
+                    "pobi_kind": "shot",
+                    "pobi_page_url": page_url,
+                    "pobi_found_on": found_on,
+                },
+                callback=self.parse_screenshot,
+                errback=self.screenshot_failed,
+                evidence_only=True,
+                priority=-100,
+            )
+        ]
 
     def _follow(
         self, site: SiteState, view: PageView, hints: list[LinkHint], depth: int
@@ -520,10 +575,17 @@ class SiteSpider(scrapy.Spider):
         return out
 
     def _save(self, site: SiteState, record: PageRecord, drafts: list[FindingDraft]) -> None:
-        site.findings += self.recorder.save_page(site.row, record, drafts)
+        self._count(site, self.writer.submit(self.recorder.save_page, site.row, record, drafts))
         if record.status == FetchStatus.OK.value:
             site.pages += 1
             site.rendered += int(record.rendered)
+
+    def _count(self, site: SiteState, future: Any) -> None:
+        def add(f: Any) -> None:
+            if f.exception() is None:
+                site.findings += f.result()
+
+        future.add_done_callback(add)
 
     # ------------------------------------------------------------------ replay (resume)
 
@@ -585,10 +647,16 @@ class SiteSpider(scrapy.Spider):
 
     def _screenshot_requests(self, site: SiteState) -> list[Request]:
         out = []
+        self.writer.drain()
         for page in self.recorder.pages_needing_screenshots(site.id):
             if page.screenshot_sha256:
-                self.recorder.save_screenshot(
-                    site.id, page.url, page.final_url, None, page.screenshot_sha256
+                self.writer.submit(
+                    self.recorder.save_screenshot,
+                    site.id,
+                    page.url,
+                    page.final_url,
+                    None,
+                    page.screenshot_sha256,
                 )
                 continue
             archived = read_warc(self.recorder.evidence.read(page.warc_sha256))
@@ -625,8 +693,12 @@ class SiteSpider(scrapy.Spider):
         meta = response.meta
         png = chromium.screenshot_of(response)
         if png:
-            self.recorder.save_screenshot(
-                site.id, meta["pobi_page_url"], meta["pobi_found_on"], png
+            self.writer.submit(
+                self.recorder.save_screenshot,
+                site.id,
+                meta["pobi_page_url"],
+                meta["pobi_found_on"],
+                png,
             )
         return []
 
@@ -658,7 +730,8 @@ class SiteSpider(scrapy.Spider):
             )
         if site.traps:
             notes.append(f"{site.traps} trap-like link(s) skipped")
-        counts = self.recorder.finish_site(
+        counts = self.writer.submit(
+            self.recorder.finish_site,
             site.id,
             SiteResult(
                 status=site.status or FetchStatus.NETWORK_ERROR.value,
@@ -666,7 +739,7 @@ class SiteSpider(scrapy.Spider):
                 under_reported=under,
                 note="; ".join(notes),
             ),
-        )
+        ).result()
         site.pages, site.rendered, site.findings = (
             counts["pages"],
             counts["rendered"],
