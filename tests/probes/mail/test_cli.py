@@ -1,9 +1,15 @@
-"""The real `pobi probe` commands in a subprocess: import, holding, assign, code, show."""
+"""The real `pobi probe` commands: import, holding, assign, code, show.
+
+Imports and `show` run the console script in a subprocess (`run_pobi`); the longer flows call
+the same entry point, `pobi.cli.main`, in-process (`invoke`), because starting Python for each of
+a dozen commands costs minutes on a loaded 2-core machine.
+"""
 
 from __future__ import annotations
 
 import csv
 import mailbox
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,6 +33,29 @@ def cli_home(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         add_requests(s, mc)
     store.close()
     return home
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def invoke(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
+    """Run `pobi ARGS` in-process through the CLI's own entry point (errors -> exit codes)."""
+    from pobi.cli import main
+    from pobi.commands.common import console, err_console
+
+    console.width = err_console.width = 200
+    capsys.readouterr()
+    code = 0
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out = capsys.readouterr()
+    return Result(code, out.out, out.err)
 
 
 def db() -> Store:
@@ -96,7 +125,9 @@ def test_import_missing_path_is_a_clear_error(cli_home: Path, tmp_path: Path) ->
     assert r.returncode == 2 and "Not found" in r.stderr and "missing.mbox" in r.stderr
 
 
-def test_holding_assign_code_show(cli_home: Path, tmp_path: Path, corpus: list) -> None:
+def test_holding_assign_code_show(
+    cli_home: Path, tmp_path: Path, corpus: list, capsys: pytest.CaptureFixture[str]
+) -> None:
     unmatched = (
         "From: =?utf-8?B?VsSDbiB0aMawIFPhu58gVMOgaSBjaMOtbmg=?= <vanthu@stc.danang.gov.vn>\n"
         "To: pobi@pobi-research.example.org\nSubject: =?utf-8?B?VuG7gSDEkeG7gSBuZ2jhu4sgY3VuZyBj4bqlcCB0aMO0bmcgdGluIGThu7EgdG/DoW4gbmfDom4gc8OhY2g=?=\n"
@@ -106,13 +137,19 @@ def test_holding_assign_code_show(cli_home: Path, tmp_path: Path, corpus: list) 
     (tmp_path / "u.eml").write_bytes(unmatched)
     bounce = pick(corpus, ["qmail-perm-0"])[0]
     (tmp_path / "b.eml").write_bytes(bounce.raw)
-    r = run_pobi(
-        "probe", "import", "--round", "2026", str(tmp_path / "u.eml"), str(tmp_path / "b.eml")
+    r = invoke(
+        capsys,
+        "probe",
+        "import",
+        "--round",
+        "2026",
+        str(tmp_path / "u.eml"),
+        str(tmp_path / "b.eml"),
     )
     assert r.returncode == 0, r.stderr
     assert "unmatched 1" in r.stdout and "holding pen" in r.stdout
 
-    r = run_pobi("probe", "holding", "--round", "2026")
+    r = invoke(capsys, "probe", "holding", "--round", "2026")
     assert r.returncode == 0, r.stderr
     assert "vanthu@stc.danang.gov.vn" in r.stdout
     assert "2026-4" in r.stdout and "same provincial domain danang.gov.vn" in r.stdout
@@ -122,14 +159,24 @@ def test_holding_assign_code_show(cli_home: Path, tmp_path: Path, corpus: list) 
         pk = s.scalar(select(Message.id).where(Message.message_id == "<hold-1@stc.danang.gov.vn>"))
     store.close()
 
-    r = run_pobi("probe", "assign", str(pk), "2026-4", "--reason", "Văn thư Sở forwarded it")
-    assert r.returncode == 0, r.stderr and "2026-4" in r.stdout
-    r = run_pobi(
-        "probe", "code", "hold-1@stc.danang.gov.vn", "--as", "acknowledgment", "--note", "first"
+    r = invoke(capsys, "probe", "assign", str(pk), "2026-4", "--reason", "Văn thư Sở forwarded it")
+    assert r.returncode == 0, r.stderr
+    assert "→ 2026-4 (by tester)" in r.stdout
+    r = invoke(
+        capsys,
+        "probe",
+        "code",
+        "hold-1@stc.danang.gov.vn",
+        "--as",
+        "acknowledgment",
+        "--note",
+        "first",
     )
     assert r.returncode == 0, r.stderr
-    r = run_pobi("probe", "code", str(pk), "--as", "Substantive", "--coder", "lan")
+    r = invoke(capsys, "probe", "code", str(pk), "--as", "Substantive", "--coder", "lan")
     assert r.returncode == 0, r.stderr
+    r = invoke(capsys, "probe", "code", str(pk), "--as", "great")
+    assert r.returncode == 2 and "not a coding" in r.stderr
 
     r = run_pobi("probe", "show", str(pk), "--headers")
     assert r.returncode == 0, r.stderr
@@ -156,8 +203,12 @@ def test_holding_assign_code_show(cli_home: Path, tmp_path: Path, corpus: list) 
         assert s.get(ProbeRequest, f"2026-{bounce.request_n}").state == "bounced"
     store.close()
 
-    r = run_pobi("probe", "assign", str(pk), "--none", "--reason", "spam")
+    r = invoke(capsys, "probe", "assign", str(pk), "--none", "--reason", "spam")
     assert r.returncode == 0, r.stderr
+    r = invoke(capsys, "probe", "assign", str(pk))
+    assert r.returncode == 2 and "--none" in r.stderr
+    r = invoke(capsys, "probe", "assign", "999999", "2026-1")
+    assert r.returncode == 3 and "No message #999999" in r.stderr
     store = db()
     with store.session() as s:
         m = s.get(Message, pk)
@@ -166,30 +217,40 @@ def test_holding_assign_code_show(cli_home: Path, tmp_path: Path, corpus: list) 
     store.close()
 
 
-def test_code_csv_export_import(cli_home: Path, tmp_path: Path, corpus: list) -> None:
+def test_code_csv_export_import(
+    cli_home: Path, tmp_path: Path, corpus: list, capsys: pytest.CaptureFixture[str]
+) -> None:
     emls = tmp_path / "e"
     emls.mkdir()
     humans = [s for s in corpus if s.kind == "human"][:6]
     for i, s in enumerate(humans):
         (emls / f"{i}.eml").write_bytes(s.raw)
-    assert run_pobi("probe", "import", "--round", "2026", str(emls)).returncode == 0
+    assert invoke(capsys, "probe", "import", "--round", "2026", str(emls)).returncode == 0
     out = tmp_path / "codes.csv"
-    r = run_pobi("probe", "code", "--export", str(out), "--round", "2026")
+    r = invoke(capsys, "probe", "code", "--export", str(out), "--round", "2026")
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == 6 and rows[0].keys() >= {"message_id", "coding", "note", "coder"}
     for i, row in enumerate(rows):
         row["coding"] = ["substantive", "partial", "refusal", "", "referral", "other"][i]
         row["note"] = f"ghi chú {i}"
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
+        w.writeheader()
+        w.writerows(rows)
+        w.writerow({**rows[1], "coding": "maybe"})
+    r = invoke(capsys, "probe", "code", "--import", str(bad))
+    assert r.returncode == 2 and f"{bad}:8:" in r.stderr and "'maybe'" in r.stderr
     good = tmp_path / "good.csv"
     with good.open("w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
         w.writeheader()
         w.writerows(rows)
-    r = run_pobi("probe", "code", "--import", str(good))
+    r = invoke(capsys, "probe", "code", "--import", str(good))
     assert r.returncode == 0, r.stderr
     assert "5 codings stored, 0 unchanged, 1 rows without a coding" in r.stdout
-    r = run_pobi("probe", "code", "--export", str(out), "--round", "2026")
+    r = invoke(capsys, "probe", "code", "--export", str(out), "--round", "2026")
     again = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [x["coding"] for x in again] == [x["coding"] for x in rows]
     assert {x["coder"] for x in again if x["coding"]} == {"tester"}
