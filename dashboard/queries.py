@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import func, inspect, select, text
 
+from dashboard.daycount import CountingCalendar
 from pobi.clock import aware, now
 from pobi.config import Config, load_config
 from pobi.errors import InputError, NotFoundError, StateError
@@ -101,6 +102,17 @@ def _config() -> Config:
     return load_config()
 
 
+_CALENDARS: dict[frozenset, CountingCalendar] = {}
+
+
+def _calendar() -> CountingCalendar:
+    """The configured working-day calendar, with constant-time counting (kept per process)."""
+    off = Calendar.from_config(_config()).extra_days_off
+    if off not in _CALENDARS:
+        _CALENDARS[off] = CountingCalendar(off)
+    return _CALENDARS[off]
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     # The CLI migrates before starting the app; the dashboard never changes the schema itself.
@@ -153,9 +165,7 @@ def round_era(url: str, version: str, round_id: str) -> str:
 
 def _timing_frame(session: Any, round_id: str) -> pd.DataFrame:
     cfg = _config()
-    timings = request_timings(
-        session, round_id, calendar=Calendar.from_config(cfg), deadlines=cfg.deadlines
-    )
+    timings = request_timings(session, round_id, calendar=_calendar(), deadlines=cfg.deadlines)
     cols = [
         "request_id",
         "province_code",
@@ -250,12 +260,38 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
     crawled: dict[str, bool] = {}
     for code, status in sites:
         crawled[code] = crawled.get(code, False) or status == "ok"
+    # per-province aggregates in plain Python (one pass; pandas filtering per province is slow)
+    agg: dict[str, dict[str, Any]] = {}
+    for r in timing.itertuples():
+        a = agg.setdefault(
+            r.province_code,
+            {
+                "sent": 0,
+                "any": False,
+                "human": False,
+                "subst": False,
+                "bounced": False,
+                "on_time": False,
+                "days": None,
+            },
+        )
+        a["bounced"] |= r.state == RequestState.BOUNCED.value
+        a["on_time"] |= r.deadline_status == DeadlineStatus.ON_TIME.value
+        if _missing(r.sent_at) or r.state not in ("sent", "bounced"):
+            continue
+        a["sent"] += 1
+        a["any"] |= not _missing(r.first_reply_at)
+        a["human"] |= not _missing(r.first_human_reply_at)
+        a["subst"] |= not _missing(r.first_substantive_at)
+        if not _missing(r.days_to_first_reply):
+            d = float(r.days_to_first_reply)
+            a["days"] = d if a["days"] is None else min(a["days"], d)
     rows = []
     for p in provinces(era):
-        t = timing[timing["province_code"] == p.code]
-        sent = t[t["sent_at"].notna() & t["state"].isin(["sent", "bounced"])]
+        a = agg.get(p.code, {"sent": 0, "bounced": False, "on_time": False, "days": None})
+        asked = a["sent"] > 0
         value, band, rank = index.get(p.code, (None, "", None))
-        days = sent["days_to_first_reply"].dropna()
+        found = channels.get(p.code, set())
         rows.append(
             {
                 "code": p.code,
@@ -265,22 +301,22 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
                 "band": band or "",
                 "rank": rank,
                 "site_ok": crawled.get(p.code),
-                "qa_section": Channel.QA_SECTION.value in channels.get(p.code, set()),
-                "email_found": Channel.EMAIL.value in channels.get(p.code, set()),
-                "requests_sent": len(sent),
-                "any_reply": bool(sent["first_reply_at"].notna().any()) if len(sent) else None,
-                "human_reply": bool(sent["first_human_reply_at"].notna().any())
-                if len(sent)
-                else None,
-                "substantive": bool(sent["first_substantive_at"].notna().any())
-                if len(sent)
-                else None,
-                "bounced": bool((t["state"] == RequestState.BOUNCED.value).any()),
-                "days_to_first_reply": float(days.min()) if len(days) else None,
-                "on_time": bool((t["deadline_status"] == DeadlineStatus.ON_TIME.value).any()),
+                "qa_section": Channel.QA_SECTION.value in found,
+                "email_found": Channel.EMAIL.value in found,
+                "requests_sent": a["sent"],
+                "any_reply": a["any"] if asked else None,
+                "human_reply": a["human"] if asked else None,
+                "substantive": a["subst"] if asked else None,
+                "bounced": a["bounced"],
+                "days_to_first_reply": a["days"],
+                "on_time": a["on_time"],
             }
         )
     return pd.DataFrame(rows)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _rate(k: int, n: int) -> dict[str, Any]:
@@ -594,7 +630,7 @@ def province_requests(url: str, version: str, round_id: str, code: str) -> pd.Da
             )
         }
     cfg = _config()
-    cal = Calendar.from_config(cfg)
+    cal = _calendar()
     rows = []
     for row in t.itertuples():
         r = reqs[row.request_id]
@@ -639,7 +675,7 @@ def province_requests(url: str, version: str, round_id: str, code: str) -> pd.Da
 @st.cache_data(show_spinner=False, ttl=TTL)
 def province_messages(url: str, version: str, round_id: str, code: str) -> pd.DataFrame:
     """Every message matched to one of the province's requests, with kind, coding, working days."""
-    cal = Calendar.from_config(_config())
+    cal = _calendar()
     with _store(url).session() as s:
         codings = latest_codings(s, round_id)
         rows = s.execute(
@@ -791,7 +827,7 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                 "deadline_status",
             ]
         elif name == "replies":
-            cal = Calendar.from_config(_config())
+            cal = _calendar()
             codings = latest_codings(s, round_id)
             raw = s.execute(
                 select(Message, ProbeRequest.sent_at)
@@ -989,9 +1025,17 @@ def _need(coder: str, reason: str, *, reason_required: bool = True) -> tuple[str
     return coder, reason
 
 
+def _member(enum: Any, value: str) -> str:
+    try:
+        return enum(value).value
+    except ValueError as exc:
+        allowed = ", ".join(m.value for m in enum)
+        raise InputError(f"{value!r} is not one of {allowed}") from exc
+
+
 def write_finding_review(url: str, finding_id: int, status: str, reason: str, coder: str) -> int:
     coder, reason = _need(coder, reason)
-    status = ReviewStatus(status).value
+    status = _member(ReviewStatus, status)
     with _store(url).session() as s:
         if s.get(Finding, finding_id) is None:
             raise NotFoundError(f"No finding {finding_id}")
@@ -1005,7 +1049,7 @@ def write_finding_review(url: str, finding_id: int, status: str, reason: str, co
 
 def write_coding(url: str, message_pk: int, coding: str, note: str, coder: str) -> int:
     coder, note = _need(coder, note)
-    coding = Coding(coding).value
+    coding = _member(Coding, coding)
     with _store(url).session() as s:
         if s.get(Message, message_pk) is None:
             raise NotFoundError(f"No message {message_pk}")

@@ -83,7 +83,7 @@ def streamlit_command(app_path: Path, host: str, port: int, *, public: bool) -> 
     return [
         sys.executable,
         "-m",
-        "streamlit",
+        "dashboard.serve",  # Streamlit's own CLI, in a process warmed up first
         "run",
         str(app_path),
         "--server.address",

@@ -3,7 +3,6 @@ elements, both languages; public mode hides the Review page and all personal dat
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -233,23 +232,3 @@ def test_review_writes_history_with_coder_time_and_reason(seeded: Seeded) -> Non
         coding = s.query(MessageCoding).filter(MessageCoding.coder == "Lan").one()
         assert coding.note == "budget tables attached"
     store.close()
-
-
-def test_app_never_imports_another_stage() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, runpy; sys.argv=['x'];"
-        "import dashboard.queries, dashboard.context, dashboard.tilemap, dashboard.charts;"
-        "bad=[m for m in sys.modules if m.split('.')[0] in ('crawler','probes','scoring')];"
-        "print(bad); sys.exit(1 if bad else 0)"
-    )
-    res = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={**os.environ},
-        cwd=Path(APP).parents[1],
-    )
-    assert res.returncode == 0, res.stdout + res.stderr

@@ -1,0 +1,187 @@
+"""Dashboard speed: first render of the Overview with N rounds × 63 provinces in the store.
+
+Run:  .venv/bin/python benchmarks/dashboard/bench_overview.py [--rounds 5] [--repeat 3]
+      [--postgres]   (a throwaway PostgreSQL cluster instead of SQLite)
+
+What it does:
+1. builds a synthetic store (``pobi.sandbox.synthetic``: crawl, requests, replies, codings for
+   every province, legacy era, 63 units per round; evidence files skipped) and writes scores,
+   index and ranks for every round (the tests' stand-in for the scoring stage);
+2. **server side**: in a fresh Python process per repetition, warms it as ``pobi dashboard``
+   does (imports, reference tables), runs ``dashboard/app.py`` with Streamlit's AppTest and times
+   the first script run of the Overview (empty caches: every query runs) and a second run
+   (cached);
+3. **browser**: starts the real ``pobi dashboard`` per repetition (fresh server, empty caches),
+   opens it in the system Chromium and times from navigation until the ranking table's caption
+   and the map are drawn; then reloads the page (cached queries) and times again.
+
+Prints a Markdown table; figures go into benchmarks/DASHBOARD.md by hand, with the machine's
+load average (the timings on a shared machine vary).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from pobi.models import Era  # noqa: E402
+from tests.dashboard.seed import seed_store  # noqa: E402
+from tests.support.servers import free_port, postgres_server, wait_port  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROME_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+POBI = str(Path(sys.executable).parent / "pobi")
+
+SERVER_SIDE = r"""
+import sys, time, json
+sys.path.insert(0, {root!r})
+from streamlit.testing.v1 import AppTest
+from dashboard.serve import warm
+warm()  # what `pobi dashboard` does before it opens the port
+at = AppTest.from_file({app!r}, default_timeout=300)
+t0 = time.perf_counter(); at.run(); t1 = time.perf_counter()
+assert not at.exception, [e.message for e in at.exception]
+assert len(at.dataframe[0].value) == 63
+at.run(); t2 = time.perf_counter()
+print(json.dumps({{"cold": t1 - t0, "warm": t2 - t1}}))
+"""
+
+
+def server_side(env: dict[str, str]) -> dict[str, float]:
+    import json
+
+    code = SERVER_SIDE.format(root=str(ROOT), app=str(ROOT / "dashboard" / "app.py"))
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def browser_side(env: dict[str, str]) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [POBI, "dashboard", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_port("127.0.0.1", port, timeout=120)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            out = {}
+            for label in ("cold", "warm"):
+                t0 = time.perf_counter()
+                if label == "cold":
+                    page.goto(f"http://127.0.0.1:{port}/?lang=en")
+                else:
+                    page.reload()
+                page.get_by_text("Click a column header to sort").first.wait_for(timeout=120_000)
+                page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=120_000)
+                out[label] = time.perf_counter() - t0
+            browser.close()
+        return out
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--postgres", action="store_true")
+    ap.add_argument("--no-browser", action="store_true")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="pobi-bench-dash-"))
+    try:
+        with (
+            postgres_server()
+            if args.postgres
+            else _nullcontext(f"sqlite:///{tmp / 'home' / 'pobi.sqlite'}")
+        ) as url:
+            rounds = [(str(2016 + i), Era.LEGACY) for i in range(args.rounds)]
+            t0 = time.perf_counter()
+            seeded = seed_store(tmp / "home", rounds, unscored=(), with_evidence=False, url=url)
+            build = time.perf_counter() - t0
+            env = {**os.environ, "POBI_HOME": str(seeded.home), "POBI_DATABASE_URL": url}
+            sizes = _sizes(url)
+            print(
+                f"store: {args.rounds} rounds × 63 provinces on "
+                f"{'PostgreSQL' if args.postgres else 'SQLite'}; {sizes}; built in {build:.1f} s"
+            )
+            runs = [server_side(env) for _ in range(args.repeat)]
+            rows = [
+                ("server: first run (empty caches)", [r["cold"] for r in runs]),
+                ("server: rerun (cached)", [r["warm"] for r in runs]),
+            ]
+            if not args.no_browser and Path(CHROMIUM).exists():
+                b = [browser_side(env) for _ in range(args.repeat)]
+                rows += [
+                    ("browser: first render (fresh server)", [r["cold"] for r in b]),
+                    ("browser: reload (cached)", [r["warm"] for r in b]),
+                ]
+            print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            print("| measure | median s | min s | max s |\n|---|---|---|---|")
+            for name, values in rows:
+                print(
+                    f"| {name} | {statistics.median(values):.2f} | {min(values):.2f} |"
+                    f" {max(values):.2f} |"
+                )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+class _nullcontext:
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __enter__(self) -> str:
+        return self.value
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _sizes(url: str) -> str:
+    from sqlalchemy import func, select
+
+    from pobi.store import Store
+    from pobi.store.tables import Finding, Message, ProbeRequest, Score
+
+    store = Store.open(url=url, migrate_schema=False)
+    with store.session() as s:
+        counts = {
+            t.__tablename__: s.scalar(select(func.count()).select_from(t))
+            for t in (Finding, ProbeRequest, Message, Score)
+        }
+    store.close()
+    return ", ".join(f"{v} {k}" for k, v in counts.items())
+
+
+if __name__ == "__main__":
+    main()

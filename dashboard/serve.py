@@ -1,0 +1,43 @@
+"""Start Streamlit with a warm process: ``python -m dashboard.serve run dashboard/app.py …``.
+
+``pobi dashboard`` uses this instead of ``python -m streamlit``: before the server opens its
+port, it imports what every page needs and builds the reference tables (provinces of both eras,
+the working-day calendar of recent years), so the first visitor does not wait for them. The
+arguments are Streamlit's own.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+
+def warm() -> None:
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+    import sqlalchemy  # noqa: F401
+    import streamlit  # noqa: F401
+
+    # not queries/context: their st.cache_* decorators must bind to the running server
+    from dashboard import charts, daycount, i18n, privacy, tilemap  # noqa: F401
+    from pobi.registry import provinces
+    from pobi.workdays import Calendar
+
+    for era in ("legacy", "current"):
+        provinces(era)
+        tilemap.layout(era)
+    calendar = Calendar()
+    for year in range(2016, date.today().year + 2):
+        calendar.is_working_day(date(year, 1, 2))  # builds the year's holiday table
+
+
+def main() -> None:
+    warm()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", *sys.argv[1:]]
+    sys.exit(cli.main(prog_name="streamlit"))
+
+
+if __name__ == "__main__":
+    main()
