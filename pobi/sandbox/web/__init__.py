@@ -47,6 +47,7 @@ class Farm:
         if len(self.world.hosts) > 250:
             raise FarmError(f"A farm holds at most 250 hosts ({len(self.world.hosts)} given)")
         try:
+            ip = ""
             for n, (key, host) in enumerate(sorted(self.world.hosts.items())):
                 ip = f"127.0.0.{FIRST_OCTET + n}"
                 if host.dead == "refused":
@@ -63,7 +64,13 @@ class Farm:
                 self.bases[key] = f"http://{ip}:{port}"
         except OSError as exc:
             self.stop()
-            raise FarmError(f"Cannot bind the sandbox's loopback addresses: {exc}") from exc
+            raise FarmError(
+                f"Cannot bind the sandbox's loopback address {ip}: {exc}",
+                hint=(
+                    "Linux routes all of 127.0.0.0/8 to loopback; on macOS add aliases first, "
+                    "e.g. `sudo ifconfig lo0 alias 127.0.0.2 up` (one per simulated site)."
+                ),
+            ) from exc
         for server in self._servers:
             t = threading.Thread(
                 target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True

@@ -170,3 +170,21 @@ def test_process_mode(tmp_path: Path) -> None:
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+
+
+def test_too_many_hosts_is_a_clear_error() -> None:
+    from pobi.sandbox.web import FarmError
+    from pobi.sandbox.world import Host, World
+
+    world = World(name="big", era=build_test_farm().era, seed=1)
+    world.hosts = {f"h{i}": Host(key=f"h{i}") for i in range(251)}
+    with pytest.raises(FarmError, match="at most 250 hosts"):
+        Farm(world).start()
+
+
+def test_process_mode_rejects_bad_arguments(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "pobi.sandbox.web", "--farm", "moon", "--sites-out", "x", "--truth-out", "y"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 2 and "invalid choice: 'moon'" in r.stderr
