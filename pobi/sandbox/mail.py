@@ -21,8 +21,9 @@ Delivery adds ``Received`` and ``Delivered-To`` headers like a real MTA. Address
 (Postfix style, ``multipart/report``) to the envelope sender, as a real MTA would. Faults can be
 injected per recipient (``fail_next``): a 4xx or 5xx answer to RCPT, a given number of times.
 
-Time stamps (INTERNALDATE, ``Received``) come from :func:`pobi.clock.now` unless given, so a
-frozen ``POBI_NOW`` gives reproducible dates.
+Time stamps: a submitted message arrives at its own ``Date`` (the sender's clock: a frozen
+``POBI_NOW`` in the tool gives consistent dates even though this server runs in another
+process); other deliveries use the time given, else :func:`pobi.clock.now`.
 """
 
 from __future__ import annotations
@@ -431,6 +432,25 @@ def dsn(
     return "".join(parts).encode("utf-8")
 
 
+def arrival_time(raw: bytes) -> datetime:
+    """When the sandbox MTA says a submitted message arrived: the message's own ``Date`` (the
+    sender's clock, so a frozen ``POBI_NOW`` in the sending tool gives consistent dates for the
+    Sent copy, the deliveries and the bounces), else :func:`pobi.clock.now`."""
+    from email.utils import parsedate_to_datetime
+
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    for line in head.split(b"\r\n"):
+        if line[:5].lower() == b"date:":
+            try:
+                value = parsedate_to_datetime(line[5:].decode("ascii", "replace").strip())
+            except (TypeError, ValueError, IndexError):
+                break
+            if value is not None and value.tzinfo is not None:
+                return value
+            break
+    return now()
+
+
 class _SubmissionHandler:
     """aiosmtpd hooks of the sandbox submission server."""
 
@@ -480,7 +500,7 @@ class _SubmissionHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         world = self.world
         raw = envelope.original_content or b""
-        when = now()
+        when = arrival_time(raw)
         login = world.researcher  # the only account allowed to authenticate
         # One step on the event loop: file in Sent, deliver or bounce, then answer 250.
         await world._append(login, "Sent", raw, when)

@@ -204,7 +204,19 @@ def test_rate_limited(
     monkeypatch.setenv("POBI_SMTP_RATE_PER_MINUTE", "300")  # one every 0.2 s
     code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
     assert code == 0, err
-    times = sorted(request(planned, a).sent_at for a in PLANNED)
+    from sqlalchemy import select
+
+    from pobi.store.tables import RequestEvent
+
+    with planned.session() as s:  # each attempt starts with queued -> sending, after the limiter
+        times = sorted(
+            s.scalars(
+                select(RequestEvent.at).where(
+                    RequestEvent.from_state == "queued", RequestEvent.to_state == "sending"
+                )
+            )
+        )
+    assert len(times) == 4
     gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.18, gaps
 
