@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,12 +62,17 @@ def running_dashboard(home: Path, *extra: str) -> Iterator[tuple[str, subprocess
         wait_port("127.0.0.1", port, timeout=60)
         yield f"http://127.0.0.1:{port}", proc
     finally:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C sends
         try:
-            proc.wait(timeout=20)
+            proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+            pytest.fail("pobi dashboard did not stop on Ctrl-C")
+    assert proc.returncode == 0, proc.stdout.read() if proc.stdout else ""
+    with socket.socket() as s:  # Streamlit itself stopped too: nothing listens on the port
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine
+        s.bind(("127.0.0.1", port))
 
 
 class Recorder:
