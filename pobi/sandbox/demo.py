@@ -8,6 +8,7 @@ types, run in a subprocess with ``POBI_HOME`` pointing at the demo's workspace.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -56,6 +57,8 @@ class DemoRun:
     world: Any = None
     mail: Any = None
     agencies: Any = None
+    ground_truth: Any = None
+    report: dict[str, Any] = field(default_factory=dict)
 
     def pobi(
         self, *args: str, env: dict[str, str] | None = None, capture: bool = False
@@ -159,7 +162,8 @@ def step_world(run: DemoRun) -> None:
     mail = MailSandbox(
         addresses,
         researcher=DEFAULT_RESEARCHER,
-        bouncing=run.agencies.bouncing if run.agencies else (),
+        bouncing=run.agencies.bouncing(),
+        password=os.environ.get("POBI_SANDBOX_PASSWORD") or None,  # tests set it to grep for leaks
     )
     mail.start()
     run.cleanup.append(mail.stop)
@@ -177,7 +181,9 @@ def step_world(run: DemoRun) -> None:
         encoding="utf-8",
     )
     run.env.update(mail.environment())
-    run.env["POBI_TOKEN_SECRET"] = "demo-secret-not-for-real-use"
+    run.env["POBI_TOKEN_SECRET"] = (
+        os.environ.get("POBI_TOKEN_SECRET") or "demo-secret-not-for-real-use"
+    )
     sites = sum(1 for _ in run.sites_csv.open(encoding="utf-8")) - 1
     console.print(
         f"Simulated web: {sites} sites of {len(world.sites) if hasattr(world, 'sites') else '?'} "
@@ -187,8 +193,53 @@ def step_world(run: DemoRun) -> None:
     )
 
 
-def _agencies_plan(run: DemoRun, world: object) -> object | None:
-    return None
+def _agencies_plan(run: DemoRun, world: Any) -> Any:
+    from pobi.sandbox.agencies import plan_agencies
+
+    return plan_agencies(world.published_addresses(), run.opts.seed)
+
+
+def step_agencies(run: DemoRun) -> None:
+    """The simulated agencies read the requests and answer (or not), with dates over the survey."""
+    from pobi.sandbox.agencies import answer
+
+    truth = answer(run.mail, run.agencies)
+    run.ground_truth = truth
+    if run.opts.now is None and truth.survey_end and truth.survey_end > run.end:
+        run.end = truth.survey_end
+    path = run.home / "sandbox" / "ground-truth.json"
+    path.write_text(json.dumps(truth.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    counts = run.agencies.counts()
+    table = Table(title="How the simulated agencies behave (calibrated on POBI 2019)")
+    behaviours = sorted({b for row in counts.values() for b in row})
+    table.add_column("agency")
+    for b in behaviours:
+        table.add_column(b, justify="right")
+    for kind, row in sorted(counts.items()):
+        table.add_row(kind, *(str(row.get(b, 0)) for b in behaviours))
+    console.print(table)
+    console.print(
+        f"{len(truth.requests)} requests reached an agency; {len(truth.replies())} messages came "
+        f"back. Ground truth: {path}"
+    )
+
+
+def step_coding(run: DemoRun) -> None:
+    """A researcher codes what each human reply says; the sandbox supplies a simulated coding."""
+    from pobi.sandbox.agencies import write_coding_file
+
+    path = run.home / "sandbox" / "coding-SIMULATED.csv"
+    n = write_coding_file(path, run.ground_truth)
+    console.print(
+        f"[yellow]Simulated coding[/yellow] of {n} human replies (from the sandbox's ground truth, labelled as such)."
+    )
+    run.pobi(
+        "probe",
+        "code",
+        "--import",
+        str(path),
+        env={"POBI_NOW": run.end, "POBI_CODER": "simulated-researcher"},
+    )
 
 
 def step_crawl(run: DemoRun) -> None:
@@ -227,15 +278,33 @@ def step_export(run: DemoRun) -> None:
     )
 
 
+def step_report(run: DemoRun) -> None:
+    from pobi.sandbox.report import demo_report, print_report
+
+    assert run.exports is not None and run.truth_csv is not None
+    report = demo_report(
+        run.exports, run.truth_csv, run.ground_truth, end=run.end, era=run.opts.era
+    )
+    report["timings_s"] = {k: round(v, 1) for k, v in run.timings.items()}
+    (run.home / "sandbox" / "demo-report.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    run.report = report
+    print_report(console, report, home=run.home, exports=run.exports)
+
+
 STEPS: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("1. Registry and round", step_registry),
     ("2. The simulated world", step_world),
     ("3. Crawl portals and finance sites", step_crawl),
     ("4. Plan the information requests", step_plan),
     ("5. Send them (to the sandbox's mail server only)", step_send),
+    ("6. The agencies answer — or don't", step_agencies),
     ("7. Collect replies over IMAP; match and classify", step_collect),
+    ("8. Code the human replies", step_coding),
     ("9. Score", step_score),
     ("10. Export", step_export),
+    ("11. Closing report: the tool checked against the simulation's truth", step_report),
 ]
 
 
