@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from imap_tools import MailBox, MailBoxStartTls, MailBoxUnencrypted
-from imap_tools.errors import MailboxLoginError
+from imap_tools.errors import MailboxFolderSelectError, MailboxLoginError
 
 from pobi.config import ImapSettings
 from pobi.errors import ConfigError, ExternalServiceError
@@ -108,9 +108,10 @@ def folder_names(box: MailBox) -> list[str]:
 def select(box: MailBox, folder: str) -> FolderStatus:
     """Select a folder read-only and return its UIDVALIDITY / UIDNEXT."""
     status = box.folder.status(folder, ["UIDVALIDITY", "UIDNEXT", "MESSAGES"])
-    typ, _ = box.client.select(_quote(folder), readonly=True)
-    if typ != "OK":
-        raise ExternalServiceError(f"Cannot select the IMAP folder {folder!r}")
+    try:
+        box.folder.set(folder, readonly=True)  # imap-tools encodes non-ASCII names (UTF-7)
+    except MailboxFolderSelectError as exc:
+        raise ExternalServiceError(f"Cannot select the IMAP folder {folder!r}: {exc}") from exc
     return FolderStatus(
         folder,
         int(status["UIDVALIDITY"]),

@@ -45,7 +45,7 @@ from sqlalchemy.orm import Session
 
 from pobi.clock import now
 from pobi.config import Config
-from pobi.errors import ExternalServiceError, NotFoundError, StateError
+from pobi.errors import ExternalServiceError, NotFoundError, PobiError, StateError
 from pobi.evidence import EvidenceStore, record
 from pobi.models import RequestState, SendOutcome
 from pobi.registry import provinces
@@ -279,7 +279,7 @@ def reconcile(
         try:
             found = _sent_folder_lookup(cfg, [r.message_id for r in pending])
             lookup = found.get
-        except ExternalServiceError as exc:
+        except PobiError as exc:  # unreachable server, missing password...: ask, don't guess
             lookup_error = str(exc)
     elif lookup is None:
         lookup_error = (

@@ -179,3 +179,21 @@ def test_collect_from_dovecot(
             ).one()
         assert new != old
         assert len(stored(store)) == 5
+
+
+def test_collect_non_ascii_folder(
+    env: dict[str, str],
+    store: Store,
+    sandbox: MailSandbox,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Vietnamese Gmail names its spam folder 'Thư rác' (modified UTF-7 on the wire)."""
+    monkeypatch.setenv("POBI_IMAP_FOLDERS", "INBOX,Thư rác")
+    seed_round(store)
+    sandbox.deliver("khaosat@pobi.sandbox.test", reply(1), folder="Thư rác")
+    code, out, err = pobi(capsys, "probe", "collect", "--round", "r1")
+    assert code == 0, err
+    assert "1 new messages" in out
+    with store.session() as s:
+        assert "/Thư rác;" in s.scalars(select(Message.source)).one()
