@@ -441,8 +441,8 @@ class _Writer:
                 )
             )
         emails: list[tuple[str, RecipientKind, int]] = []
-        for channel, value, found_on, details in drafts:
-            f = Finding(
+        rows = [
+            Finding(
                 round_id=round_id,
                 site_id=site.id,
                 province_code=prov.code,
@@ -455,12 +455,15 @@ class _Writer:
                 details={**details, "synthetic": True},
                 found_at=at,
             )
-            self.s.add(f)
-            self.s.flush()
-            self.summary.findings += 1
-            if channel == Channel.EMAIL and not value.startswith("image:"):
+            for channel, value, found_on, details in drafts
+        ]
+        self.s.add_all(rows)
+        self.s.flush()  # one batched insert per site; ids needed below
+        self.summary.findings += len(rows)
+        for f in rows:
+            if f.channel == Channel.EMAIL.value and not f.value.startswith("image:"):
                 rk = RecipientKind.FINANCE if kind == SiteKind.FINANCE else RecipientKind.PORTAL
-                emails.append((value, rk, f.id))
+                emails.append((f.value, rk, f.id))
             if rng.random() < 0.03:  # a researcher rejected this finding (a false positive)
                 self.s.add(
                     FindingReview(
@@ -560,7 +563,7 @@ class _Writer:
                     sent_at=at if sent else None,
                 )
             )
-            self.s.flush()
+            self.s.flush()  # before its events and messages (no ORM relationships to order them)
             self.summary.requests += 1
             path = [RequestState.DRAFT, RequestState.QUEUED, RequestState.SENDING]
             path.append(RequestState.SENT if sent else RequestState.REJECTED)

@@ -35,7 +35,9 @@ class Built:
         return {"POBI_HOME": str(self.home), "POBI_NOW": AS_OF_TEXT, "POBI_DATABASE_URL": self.url}
 
 
-def build(home: Path, url: str, *, seed: int = 0, score: bool = True) -> Built:
+def build(
+    home: Path, url: str, *, seed: int = 0, score: bool = True, rounds: tuple = ROUNDS
+) -> Built:
     from scoring.rubric import load_rubric
     from scoring.scorer import score_round
 
@@ -44,11 +46,11 @@ def build(home: Path, url: str, *, seed: int = 0, score: bool = True) -> Built:
     store = Store.open(cfg, url=url)
     evidence = EvidenceStore(home / "evidence")
     with store.session() as s:
-        summary = populate(s, evidence, ROUNDS, seed=seed)
+        summary = populate(s, evidence, rounds, seed=seed)
     if score:
         rubric = load_rubric("participation-v1")
         with store.session() as s:
-            for round_id, _era in ROUNDS:
+            for round_id, _era in rounds:
                 score_round(s, round_id, rubric, at=AS_OF)
     return Built(home, url, store, evidence, cfg, summary)
 
@@ -64,8 +66,8 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[Built]:
-    """A scored synthetic store of one's own, for tests that write (overrides)."""
+    """A scored synthetic round 2026 of one's own, for tests that write (overrides)."""
     home = tmp_path / "home"
-    built = build(home, f"sqlite:///{home / 'pobi.sqlite'}")
+    built = build(home, f"sqlite:///{home / 'pobi.sqlite'}", rounds=(("2026", Era.CURRENT),))
     yield built
     built.store.close()
