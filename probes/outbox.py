@@ -45,8 +45,14 @@ from sqlalchemy.orm import Session
 
 from pobi.clock import now
 from pobi.config import Config
-from pobi.errors import ExternalServiceError, NotFoundError, PobiError, StateError
-from pobi.evidence import EvidenceStore, record
+from pobi.errors import (
+    EvidenceError,
+    ExternalServiceError,
+    NotFoundError,
+    PobiError,
+    StateError,
+)
+from pobi.evidence import EvidenceStore, record, sha256_bytes
 from pobi.models import RequestState, SendOutcome
 from pobi.registry import provinces
 from pobi.rounds import get_round
@@ -436,6 +442,12 @@ async def _send_one(
         assert req is not None
         raw = evidence.read(req.eml_sha256)
         envelope_from, recipient = req.reply_address, req.recipient
+        if sha256_bytes(raw) != req.eml_sha256:
+            raise EvidenceError(
+                f"The stored e-mail of request {rid} does not match its hash {req.eml_sha256}: "
+                "the evidence file was altered; nothing was sent.",
+                hint="pobi evidence verify",
+            )
     max_retries = max(0, cfg.smtp.max_retries)
     for k in range(max_retries + 1):
         await limiter.wait()
