@@ -80,6 +80,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Round {round} is not scored yet (run `pobi score --round {round}`). "
         "The map is coloured by reply status.",
     },
+    "province_not_scored": {
+        "vi": "Đợt {round} chưa được chấm điểm (chạy `pobi score --round {round}`); "
+        "bằng chứng và phản hồi vẫn được hiển thị bên dưới.",
+        "en": "Round {round} is not scored yet (run `pobi score --round {round}`); the evidence "
+        "and replies are shown below.",
+    },
     "map_title": {"vi": "Bản đồ", "en": "Map"},
     "map_caption": {
         "vi": "Mỗi ô là một tỉnh, đặt gần đúng vị trí địa lý (bản đồ ô lưới, không cần mạng).",

@@ -50,7 +50,7 @@ if require_round(ctx):
     st.subheader(ctx.t("indicators_title"))
     scores = queries.province_scores(ctx.url, ctx.version, ctx.round_id, code)
     if scores.empty:
-        st.info(ctx.t("not_scored_yet", round=ctx.round_id))
+        st.info(ctx.t("province_not_scored", round=ctx.round_id))
     else:
         shown = public_columns(scores) if ctx.public else scores
         st.dataframe(

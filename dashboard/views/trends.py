@@ -68,7 +68,9 @@ else:
         units = queries.province_trends(ctx.url, ctx.version)
         if not units.empty:
             value = "index" if units["index"].notna().any() else "any_reply"
-            wide = units.pivot_table(index="unit", columns="round", values=value, sort=False)
+            wide = units.pivot_table(
+                index="unit", columns="round", values=value, sort=False, dropna=False
+            )
             wide = wide[[c for c in per_round["round"] if c in wide.columns]]
             wide.index = [f"{c} · {province('current', c).short}" for c in wide.index]
             st.caption(ctx.t("unit_trends_caption_" + value))
