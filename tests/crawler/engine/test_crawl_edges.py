@@ -3,6 +3,7 @@ edge cases; each test below checks one behaviour of that crawl's stored results.
 
 from __future__ import annotations
 
+import gzip
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -60,6 +61,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         {"/": (302, {"Location": "/a"}, b""), "/a": (302, {"Location": "/"}, b"")}
     ).start()
     huge = Site({"/": html("<p>" + "x" * 300_000 + "</p>")}).start()
+    bomb = Site(
+        {
+            "/": (
+                200,
+                {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+                gzip.compress(b"<p>" + b"0" * 20_000_000 + b"</p>"),
+            )
+        }
+    ).start()
     big = Site({"/": html(FILLER + LINKS), **{f"/p{i}": html(FILLER) for i in range(30)}}).start()
     deep = Site(
         {
@@ -101,6 +111,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "moving": moving.base + "/",
         "looping": looping.base + "/",
         "huge": huge.base + "/",
+        "bomb": bomb.base + "/",
         "big": big.base + "/",
         "deep": deep.base + "/",
         "trap": trap.base + "/",
@@ -113,7 +124,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     home = tmp_path_factory.mktemp("edges") / "home"
     home.mkdir()
     new_round(home)
-    codes = ["01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25"]
+    codes = ["01", "04", "08", "11", "12", "14", "15", "19", "20", "22", "24", "25", "31"]
     rows = [(codes[i], "portal", url) for i, url in enumerate(urls.values())]
     sites_file = write_sites(home.parent / "sites.csv", rows)
     result = crawl(
@@ -145,7 +156,7 @@ def other_url(site: Site) -> str:
 def test_crawl_finishes_and_reports_every_site(world: dict[str, Any]) -> None:
     r = world["result"]
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "12 sites" in r.stdout
+    assert "13 sites" in r.stdout
     rows = sites(world["home"])
     assert set(rows) == set(world["urls"].values())
     assert all(row["finished_at"] is not None for row in rows.values())
@@ -201,6 +212,7 @@ def test_redirect_loop_and_size_limit(world: dict[str, Any]) -> None:
     rows = sites(world["home"])
     assert rows[world["urls"]["looping"]]["fetch_status"] == "redirect_loop"
     assert rows[world["urls"]["huge"]]["fetch_status"] == "too_large"
+    assert rows[world["urls"]["bomb"]]["fetch_status"] == "too_large"  # compression bomb
 
 
 def test_page_budget_depth_limit_and_traps(world: dict[str, Any]) -> None:
