@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, Tag, XMLParsedAsHTMLWarning
 from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction
 
 from crawler.page import PageView
 from crawler.text import nfc, squash
 
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
+warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)  # XHTML pages are fine
 
 INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "svg"}
 BLOCKS = {
@@ -172,21 +173,39 @@ def is_article_url(url: str) -> bool:
     return any(p.search(tail) for p in ARTICLE_PATTERNS)
 
 
-def _zone(tag: Tag) -> str:
-    for parent in tag.parents:
-        name = parent.name or ""
-        if name in ("nav", "footer", "header"):
-            return name
-        if name in ("body", "html", "[document]"):
+def _own_zone(node: Tag) -> str:
+    name = node.name or ""
+    if name in ("nav", "footer", "header"):
+        return name
+    attrs = " ".join(
+        [str(node.get("id") or ""), *(str(c) for c in (node.get("class") or []))]
+    ).lower()
+    if attrs:
+        for zone, wordlist in ZONE_WORDS.items():
+            if any(w in attrs for w in wordlist):
+                return zone
+    return ""
+
+
+def _zone(tag: Tag, cache: dict[int, str]) -> str:
+    """nav | footer | header | main: the nearest marked ancestor (memoised per element)."""
+    chain: list[Tag] = []
+    zone = "main"
+    node = tag.parent
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        known = cache.get(id(node))
+        if known is not None:
+            zone = known
             break
-        attrs = " ".join(
-            [str(parent.get("id") or ""), *(str(c) for c in (parent.get("class") or []))]
-        ).lower()
-        if attrs:
-            for zone, wordlist in ZONE_WORDS.items():
-                if any(w in attrs for w in wordlist):
-                    return zone
-    return "main"
+        chain.append(node)
+        own = _own_zone(node)
+        if own:
+            zone = own
+            break
+        node = node.parent
+    for n in chain:
+        cache[id(n)] = zone
+    return zone
 
 
 def _text_of(tag: Tag) -> str:
@@ -199,18 +218,31 @@ def _text_of(tag: Tag) -> str:
     return squash(nfc(" ".join(parts)))
 
 
+_END_BLOCK = object()
+
+
 def _visible_text(soup: BeautifulSoup) -> str:
+    """Visible text, one line per block element; invisible subtrees are skipped whole."""
     out: list[str] = []
-    for s in soup.descendants:
-        if isinstance(s, NavigableString):
-            if isinstance(s, SKIP_STRINGS):
-                continue
-            parent = s.parent
-            if parent is not None and any(p.name in INVISIBLE for p in [parent, *parent.parents]):
-                continue
-            out.append(str(s))
-        elif isinstance(s, Tag) and s.name in BLOCKS:
+    stack: list[object] = [soup]
+    while stack:
+        node = stack.pop()
+        if node is _END_BLOCK:
             out.append("\n")
+            continue
+        if isinstance(node, NavigableString):
+            if not isinstance(node, SKIP_STRINGS):
+                out.append(str(node))
+            continue
+        if not isinstance(node, Tag):
+            continue
+        if node.name in INVISIBLE:
+            continue
+        block = node.name in BLOCKS
+        if block:
+            out.append("\n")
+            stack.append(_END_BLOCK)
+        stack.extend(reversed(node.contents))
     text = nfc("".join(out)).replace("\xa0", " ")
     lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -240,6 +272,7 @@ def _parse(url: str, html: str) -> Doc:
             if text:
                 doc.headings.append(text)
     doc.text = _visible_text(soup)
+    zones: dict[int, str] = {}
     for tag in soup.find_all(["a", "area", "option", "iframe", "frame"]):
         attr = (
             "value"
@@ -264,7 +297,7 @@ def _parse(url: str, html: str) -> Doc:
                 href=href,
                 text=text,
                 tag=tag.name,
-                zone=_zone(tag),
+                zone=_zone(tag, zones),
                 scheme=scheme,
             )
         )

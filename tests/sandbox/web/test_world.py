@@ -118,3 +118,38 @@ def test_windows_1258_encoding_round_trips_through_nfc() -> None:
     data = encode_1258(text)
     assert b"&#" not in data and b"?" not in data
     assert unicodedata.normalize("NFC", data.decode("cp1258")) == text
+
+
+def test_expected_urls_point_at_pages_that_exist() -> None:
+    from urllib.parse import urlsplit
+
+    from pobi.sandbox.world import PLACEHOLDER
+
+    for world in (build_test_farm(), build_country(Era.CURRENT, 99)):
+        for site in world.sites:
+            for e in site.expected:
+                m = PLACEHOLDER.match(e.value.removeprefix("image:"))
+                if not m:
+                    continue
+                host = world.hosts[m.group(1)]
+                path = e.value.removeprefix("image:")[m.end() :]
+                if e.channel == Channel.FINANCE_SITE:
+                    assert path == "/", e
+                    continue
+                assert path in host.pages, (site.province_code, site.site_kind, e)
+                assert urlsplit("http://x" + path).path  # a real path
+
+
+def test_every_readable_address_is_on_some_page() -> None:
+    from pobi.sandbox.world import cf_encode
+
+    world = build_test_farm()
+    bodies = "".join(
+        p.body for h in world.hosts.values() for p in h.pages.values() if isinstance(p.body, str)
+    ).lower()
+    for a in world.all_addresses():
+        local, domain = a.address.split("@")
+        if a.presentation == "cloudflare":
+            continue  # hex with a random key: checked by the e2e measurement
+        assert local in bodies and domain.split(".")[0] in bodies, a
+    assert cf_encode("a@b.c", 1).startswith("01")
