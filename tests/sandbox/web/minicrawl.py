@@ -80,7 +80,7 @@ class Renderer:
         self._page = self._context.new_page()
 
     def _render(self, url: str) -> str:
-        self._page.goto(url, wait_until="domcontentloaded", timeout=15000)
+        self._page.goto(url, wait_until="domcontentloaded", timeout=45000)
         return self._page.content()
 
     def render(self, url: str) -> str:
@@ -108,7 +108,7 @@ def crawl_site(
     session = requests.Session()
     session.headers["User-Agent"] = "pobi-test-minicrawl"
     try:
-        first = session.get(start, timeout=10)
+        first = session.get(start, timeout=30)
     except requests.RequestException as exc:
         stats.errors.append(f"{start}: {type(exc).__name__}")
         return []
@@ -133,7 +133,7 @@ def crawl_site(
             if not robots.can_fetch("pobi-test-minicrawl", url):
                 continue
             try:
-                resp = session.get(url, timeout=10)
+                resp = session.get(url, timeout=30)
             except requests.RequestException:
                 continue
         if resp.status_code >= 400 or "html" not in resp.headers.get("Content-Type", ""):
