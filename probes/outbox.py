@@ -194,6 +194,53 @@ def queue_request(
     )
 
 
+def ever_handed_over(session: Session, req: ProbeRequest) -> bool:
+    """Was this request's message ever handed to a server (a DATA mark in its journal)?"""
+    return (
+        session.scalars(
+            select(RequestEvent.id)
+            .where(RequestEvent.request_id == req.id, RequestEvent.detail.startswith("DATA"))
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
+def refresh_unsent(
+    session: Session, evidence: EvidenceStore, composer: Composer, req: ProbeRequest
+) -> bool:
+    """Re-fix the bytes of a queued/failed request whose reply address no longer matches the
+    configuration (e.g. after the server refused the sender). Only a message that was never
+    handed to a server is rebuilt; its Message-ID is kept. Returns True when rebuilt."""
+    if req.state not in (S.QUEUED.value, S.FAILED.value) or not req.eml_sha256:
+        return False
+    new_reply = composer.reply_address(req)
+    if new_reply == req.reply_address or ever_handed_over(session, req):
+        return False
+    raw, reply, subject = composer.compose(req, req.message_id, now())
+    old = req.reply_address
+    req.eml_sha256 = record(
+        session,
+        evidence,
+        raw,
+        kind="email",
+        media_type="message/rfc822",
+        note=f"request {req.id} to {req.recipient} (rebuilt)",
+    )
+    req.reply_address, req.subject = reply, subject
+    session.add(
+        RequestEvent(
+            request_id=req.id,
+            from_state=req.state,
+            to_state=req.state,
+            detail=f"bytes re-fixed (never sent): reply address {old} -> {reply}, "
+            f"sha256 {req.eml_sha256}",
+            at=now(),
+        )
+    )
+    return True
+
+
 def write_previews(
     session: Session, evidence: EvidenceStore, composer: Composer, cfg: Config, round_id: str
 ) -> list[Path]:

@@ -147,6 +147,22 @@ class Submission:
         client = await self._connect()
         try:
             await client.mail(envelope_from)
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code >= 500:  # the sender itself is refused: a configuration problem
+                await self._reset(client)
+                raise ExternalServiceError(
+                    f"The SMTP server {self.where} refuses the sender address {envelope_from}: "
+                    f"{exc.code} {exc.message}",
+                    hint="Check probes.reply_local / reply_domain and smtp.username: the reply "
+                    "address must belong to the account you log in with.",
+                ) from exc
+        except aiosmtplib.SMTPServerDisconnected as exc:
+            self._client = None
+            return Attempt(SendOutcome.TEMPORARY, None, f"disconnected before DATA: {exc}")
+        except (aiosmtplib.SMTPException, OSError) as exc:
+            await self._reset(client)
+            return _classify(exc)
+        try:
             await client.rcpt(recipient)
         except aiosmtplib.SMTPServerDisconnected as exc:
             self._client = None

@@ -128,6 +128,7 @@ def send_cmd(
         Composer,
         queue_request,
         reconcile,
+        refresh_unsent,
         resolve,
         round_ask,
         send_queued,
@@ -207,9 +208,11 @@ def send_cmd(
     # 2. Fix bytes and Message-IDs (committed) before any connection.
     with ws.store.session() as s:
         for req in sendable(s, round_id):
+            if refresh_unsent(s, ws.evidence, composer, req):
+                console.print(f"{req.id}: reply address changed since it was queued; rebuilt")
             if req.state != "queued":
                 queue_request(s, ws.evidence, composer, req)
-                s.commit()
+            s.commit()
     # 3. Submit.
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 

@@ -234,3 +234,25 @@ def test_dropped_connections(
         assert inbox_count(sandbox, address) == 1
     assert request(planned, "stc@hanoi.sandbox.test").attempts == 3
     assert request(planned, "stc@danang.sandbox.test").attempts == 1
+
+
+def test_refused_sender_aborts_without_rejecting(
+    planned: Store,
+    sandbox: MailSandbox,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POBI_PROBES_REPLY_LOCAL", "someone-else")  # not the account's address
+    code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 6 and "refuses the sender address" in err
+    assert set(states(planned).values()) == {"queued"}  # nothing rejected, nothing lost
+    assert sandbox.accepted == 0
+    # configuration fixed: the never-sent messages are rebuilt with the right address and sent
+    monkeypatch.delenv("POBI_PROBES_REPLY_LOCAL")
+    code, out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 0, err
+    assert "reply address changed since it was queued; rebuilt" in out
+    assert set(states(planned).values()) == {"sent"} and sandbox.accepted == 4
+    hanoi = request(planned, "stc@hanoi.sandbox.test")
+    assert hanoi.reply_address.startswith("khaosat+r1-1-")
+    assert hanoi.reply_address.encode() in sandbox.messages("stc@hanoi.sandbox.test")[0].raw
