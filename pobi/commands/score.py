@@ -159,6 +159,13 @@ def score_round_cmd(
         + (f", {overridden} answers overridden" if overridden else "")
         + "."
     )
+    if result.scored == 0:
+        console.print(
+            f"[yellow]No province has an index: round {round_id} has no crawl findings and no "
+            "requests yet (every answer is e, not applicable). Run pobi crawl / pobi probe first."
+            "[/yellow]"
+        )
+        return
     _print_ranking(round_id, limit=10)
     console.print(
         f"Details: pobi score show --round {round_id} · Data: pobi export --round {round_id} --out DIR"
@@ -177,6 +184,12 @@ def _print_ranking(round_id: str, limit: int | None = None, code: str | None = N
     with ws.store.session() as s:
         era = Era(get_round(s, round_id).era)
         rows = list(s.scalars(select(ProvinceIndex).where(ProvinceIndex.round_id == round_id)))
+        if not rows:
+            from pobi.errors import NotFoundError
+
+            raise NotFoundError(
+                f"Round {round_id} is not scored yet.", hint=f"pobi score --round {round_id}"
+            )
         rows.sort(key=lambda p: (p.rank is None, p.rank or 0, p.province_code))
         if code:
             detail = list(

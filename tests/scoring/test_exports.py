@@ -212,6 +212,12 @@ def test_empty_round_exports_headers_only(tmp_path: Path, home: Path) -> None:
 
     assert frictionless.validate(str(out / "datapackage.json")).valid
     assert (out / "pobi-2027.xlsx").exists()
+    show = run_pobi("score", "show", "--round", "2027")
+    assert show.returncode == 3 and "not scored yet" in show.stderr
+    scored = run_pobi("score", "--round", "2027")
+    assert scored.returncode == 0, scored.stderr
+    assert "0 of 34 provinces have an index" in scored.stdout
+    assert "every answer is e" in scored.stdout
 
 
 def test_export_errors_are_clear(home: Path, tmp_path: Path) -> None:
