@@ -15,6 +15,8 @@ from rich.table import Table
 
 from pobi.commands.common import console, err_console, workspace
 
+MAX_EML_ROWS = 20  # more .eml files than this in one folder: one summary row for the folder
+
 RoundOpt = Annotated[str, typer.Option("--round", "-r", help="Survey round id, e.g. 2026.")]
 OptRoundOpt = Annotated[
     str | None,
@@ -56,7 +58,7 @@ def import_cmd(
 
     from pobi.rounds import get_round
     from probes.ingest import ingest_message
-    from probes.readers import plan_sources
+    from probes.readers import MailSource, plan_sources
 
     ws = workspace()
     with ws.store.session() as s:
@@ -71,6 +73,16 @@ def import_cmd(
     table = Table(title=f"Import into round {round_id}: {total} messages in {len(sources)} sources")
     for col in ("source", "type", "messages", "stored", "duplicate", "flagged", "matched", "kinds"):
         table.add_column(col)
+    # One row per file; many .eml files in one folder are summed into one row for the folder.
+    eml_per_folder = Counter(str(src.path.parent) for src in sources if src.kind == "eml")
+
+    def row_key(src: MailSource) -> tuple[str, str]:
+        folder = str(src.path.parent)
+        if src.kind == "eml" and eml_per_folder[folder] > MAX_EML_ROWS:
+            return f"{folder}/ ({eml_per_folder[folder]} .eml files)", "eml"
+        return str(src.path), src.kind
+
+    rows: dict[tuple[str, str], dict[str, Counter[str]]] = {}
     totals: Counter[str] = Counter()
     kinds_all: Counter[str] = Counter()
     methods_all: Counter[str] = Counter()
@@ -83,39 +95,45 @@ def import_cmd(
     ) as progress:
         task = progress.add_task("Importing / Đang nhập", total=total)
         for src in sources:
-            counts: Counter[str] = Counter()
-            kinds: Counter[str] = Counter()
-            methods: Counter[str] = Counter()
-            with ws.store.session() as s:
+            row = rows.setdefault(
+                row_key(src), {"counts": Counter(), "kinds": Counter(), "methods": Counter()}
+            )
+            counts, kinds, methods = row["counts"], row["kinds"], row["methods"]
+            with ws.store.session() as s:  # one transaction per file: what is done stays done
                 for source, raw in src.messages():
                     r = ingest_message(
                         s, ws.evidence, round_id, raw, source=source, settings=ws.config
                     )
                     counts["messages"] += 1
+                    totals["messages"] += 1
                     if r.duplicate:
                         counts["duplicate"] += 1
+                        totals["duplicate"] += 1
                     else:
                         counts["stored"] += 1
+                        totals["stored"] += 1
                         kinds[r.kind] += 1
+                        kinds_all[r.kind] += 1
                         methods[r.match_method] += 1
+                        methods_all[r.match_method] += 1
                         if r.flags:
                             counts["flagged"] += 1
+                            totals["flagged"] += 1
                         if r.bounced_request:
-                            counts["bounced_requests"] += 1
+                            totals["bounced_requests"] += 1
                     progress.advance(task)
-            totals.update(counts)
-            kinds_all.update(kinds)
-            methods_all.update(methods)
-            table.add_row(
-                escape(str(src.path)),
-                src.kind,
-                str(counts["messages"]),
-                str(counts["stored"]),
-                str(counts["duplicate"]),
-                str(counts["flagged"]),
-                escape(", ".join(f"{k} {v}" for k, v in sorted(methods.items())) or "-"),
-                escape(", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "-"),
-            )
+    for (name, kind), row in rows.items():
+        counts, kinds, methods = row["counts"], row["kinds"], row["methods"]
+        table.add_row(
+            escape(name),
+            kind,
+            str(counts["messages"]),
+            str(counts["stored"]),
+            str(counts["duplicate"]),
+            str(counts["flagged"]),
+            escape(", ".join(f"{k} {v}" for k, v in sorted(methods.items())) or "-"),
+            escape(", ".join(f"{k} {v}" for k, v in sorted(kinds.items())) or "-"),
+        )
     console.print(table)
     console.print(
         f"Stored {totals['stored']} new messages, {totals['duplicate']} duplicates skipped, "

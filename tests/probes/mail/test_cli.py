@@ -71,16 +71,16 @@ def test_import_eml_mbox_maildir_then_duplicates(
 ) -> None:
     emls = tmp_path / "export"
     emls.mkdir()
-    first = corpus[:20]
+    first = corpus[:25]  # more than 20 in one folder: the summary has one row for the folder
     for i, s in enumerate(first):
         (emls / f"{i:03d}.eml").write_bytes(s.raw)
     box = mailbox.mbox(tmp_path / "inbox.mbox")
-    for s in corpus[20:40]:
+    for s in corpus[25:45]:
         box.add(s.raw)
     box.flush()
     box.close()
     md = mailbox.Maildir(tmp_path / "Maildir")
-    for s in corpus[40:50]:
+    for s in corpus[45:55]:
         md.add(s.raw)
     md.close()
 
@@ -94,13 +94,14 @@ def test_import_eml_mbox_maildir_then_duplicates(
         str(tmp_path / "Maildir"),
     )
     assert r.returncode == 0, r.stderr
-    assert "Stored 50 new messages, 0 duplicates" in r.stdout
+    assert "Stored 55 new messages, 0 duplicates" in r.stdout
     assert "inbox.mbox" in r.stdout and "maildir" in r.stdout
+    assert "(25 .eml files)" in r.stdout and "000.eml" not in r.stdout
 
     store = db()
     with store.session() as s:
         rows = list(s.scalars(select(Message)))
-        assert len(rows) == 50
+        assert len(rows) == 55
         by_source = {m.source: m for m in rows}
         assert f"{tmp_path / 'inbox.mbox'}#1" in by_source
         eml = by_source[str(emls / "000.eml")]
@@ -111,13 +112,14 @@ def test_import_eml_mbox_maildir_then_duplicates(
     # again, plus the same messages as single files: nothing new is stored
     again = tmp_path / "again"
     again.mkdir()
-    for i, s in enumerate(corpus[20:25]):
+    for i, s in enumerate(corpus[25:30]):
         (again / f"{i}.eml").write_bytes(s.raw)
     r = run_pobi(
         "probe", "import", "--round", "2026", str(emls), str(tmp_path / "inbox.mbox"), str(again)
     )
     assert r.returncode == 0, r.stderr
-    assert "Stored 0 new messages, 45 duplicates" in r.stdout
+    assert "Stored 0 new messages, 50 duplicates" in r.stdout
+    assert f"{again / '0.eml'}" in r.stdout  # few files: one row each
 
 
 def test_import_missing_path_is_a_clear_error(cli_home: Path, tmp_path: Path) -> None:
