@@ -35,7 +35,7 @@ SUBJECT_PREFIX = re.compile(
 SUBJECT_ANYWHERE = re.compile(
     r"(\bout of (the )?office\b|\bauto(matic)?[- ]?repl(y|ied)\b|\bautoreply\b|\bautoresponse\b"
     r"|\bvacation (reply|response|message|notice)\b|\bon vacation\b"
-    r"|\btra loi tu dong\b|\bthu tra loi tu dong\b|\bphan hoi tu dong\b|\bvang mat\b"
+    r"|\btra loi tu dong\b|\bthu tra loi tu dong\b|\bphan hoi tu dong\b|\bvang mat khoi\b|^vang mat$"
     r"|\bkhong co mat tai (co quan|van phong|so)\b|\bdang nghi phep\b)"
 )
 NAME_MARKERS = ("autoreply", "autorespond", "autoforward", "auto-reply", "autoresponder")

@@ -64,6 +64,7 @@ def test_not_proof_alone(extra: str) -> None:
         "Tra loi tu dong: x",
         "Vắng mặt: x",
         "Vắng mặt khỏi văn phòng",
+        "Vắng mặt",
         "Phản hồi tự động từ hệ thống",
         "Đang nghỉ phép",
         "Tr\u1ea3 l\u01a1\u0300i t\u01b0\u0323 \u0111\u00f4\u0323ng",  # NFD-ish input
@@ -82,6 +83,7 @@ def test_out_of_office_subjects(subject: str) -> None:
         "Phúc đáp văn bản đề nghị",
         "V/v cung cấp dự toán ngân sách",
         "Automation of budget reports",
+        "Về việc vắng mặt tại cuộc họp HĐND",
     ],
 )
 def test_human_subjects(subject: str) -> None:
