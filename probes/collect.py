@@ -12,6 +12,7 @@ drops the duplicates (same bytes or same Message-ID).
 
 from __future__ import annotations
 
+import imaplib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from pobi.clock import now
 from pobi.config import Config
+from pobi.errors import ExternalServiceError
 from pobi.evidence import EvidenceStore
 from pobi.rounds import get_round
 from pobi.store import Store
@@ -85,7 +87,7 @@ def collect(
 ) -> CollectReport:
     """Collect new messages of every configured folder. ``on_folder(folder, n_new)`` is called
     before a folder's messages, ``on_message(folder, uid)`` after each one."""
-    from probes.imap import account_name, fetch, folder_names, open_mailbox, select, uids_after
+    from probes.imap import account_name, open_mailbox
 
     if ingest is None:
         from probes.ingest import ingest_message as ingest
@@ -93,50 +95,76 @@ def collect(
         get_round(s, round_id)
     account = account_name(cfg.imap)
     report = CollectReport(account=account)
-    with open_mailbox(cfg.imap, cfg.secret("imap_password")) as box:
-        available = {name.lower(): name for name in folder_names(box)}
-        seen: set[str] = set()
-        for wanted in cfg.imap.folders:
-            folder = available.get(wanted.lower())
-            if folder is None:
-                report.skipped_folders.append(wanted)
-                continue
-            if folder in seen:
-                continue
-            seen.add(folder)
-            status = select(box, folder)
-            with store.session() as s:
-                cur = _cursor(s, round_id, account, folder)
-                last = cur.last_uid if cur else 0
-                fresh = cur is None or cur.uidvalidity != status.uidvalidity
-                if cur is not None and cur.uidvalidity != status.uidvalidity:
-                    report.rescanned.append((folder, cur.uidvalidity, status.uidvalidity))
-                    last = 0
-            uids = uids_after(box, last)
-            if on_folder:
-                on_folder(folder, len(uids))
-            report.per_folder[folder] = 0
-            for uid in uids:
-                got = fetch(box, uid)
-                with store.session() as s:
-                    if got is not None:
-                        result = ingest(
-                            s,
-                            evidence,
-                            round_id,
-                            got.raw,
-                            source=f"imap://{account}/{folder};UIDVALIDITY={status.uidvalidity};UID={uid}",
-                            received_at=got.internaldate,
-                            settings=cfg,
-                        )
-                        _count(report, folder, result)
-                    _advance(s, round_id, account, folder, status.uidvalidity, uid)
-                if on_message:
-                    on_message(folder, uid)
-            if not uids and fresh:
-                with store.session() as s:
-                    _advance(s, round_id, account, folder, status.uidvalidity, last)
+    try:
+        with open_mailbox(cfg.imap, cfg.secret("imap_password")) as box:
+            _collect_folders(
+                box, store, evidence, cfg, round_id, account, report, ingest, on_folder, on_message
+            )
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise ExternalServiceError(
+            f"The IMAP connection to {account} failed during collection ({exc.__class__.__name__}: "
+            f"{exc}). The {report.new} messages stored so far are kept; run "
+            f"pobi probe collect --round {round_id} again to continue."
+        ) from exc
     return report
+
+
+def _collect_folders(
+    box: Any,
+    store: Store,
+    evidence: EvidenceStore,
+    cfg: Config,
+    round_id: str,
+    account: str,
+    report: CollectReport,
+    ingest: Ingest,
+    on_folder: Callable[[str, int], None] | None,
+    on_message: Callable[[str, int], None] | None,
+) -> None:
+    from probes.imap import fetch, folder_names, select, uids_after
+
+    available = {name.lower(): name for name in folder_names(box)}
+    seen: set[str] = set()
+    for wanted in cfg.imap.folders:
+        folder = available.get(wanted.lower())
+        if folder is None:
+            report.skipped_folders.append(wanted)
+            continue
+        if folder in seen:
+            continue
+        seen.add(folder)
+        status = select(box, folder)
+        with store.session() as s:
+            cur = _cursor(s, round_id, account, folder)
+            last = cur.last_uid if cur else 0
+            fresh = cur is None or cur.uidvalidity != status.uidvalidity
+            if cur is not None and cur.uidvalidity != status.uidvalidity:
+                report.rescanned.append((folder, cur.uidvalidity, status.uidvalidity))
+                last = 0
+        uids = uids_after(box, last)
+        if on_folder:
+            on_folder(folder, len(uids))
+        report.per_folder[folder] = 0
+        for uid in uids:
+            got = fetch(box, uid)
+            with store.session() as s:
+                if got is not None:
+                    result = ingest(
+                        s,
+                        evidence,
+                        round_id,
+                        got.raw,
+                        source=f"imap://{account}/{folder};UIDVALIDITY={status.uidvalidity};UID={uid}",
+                        received_at=got.internaldate,
+                        settings=cfg,
+                    )
+                    _count(report, folder, result)
+                _advance(s, round_id, account, folder, status.uidvalidity, uid)
+            if on_message:
+                on_message(folder, uid)
+        if not uids and fresh:
+            with store.session() as s:
+                _advance(s, round_id, account, folder, status.uidvalidity, last)
 
 
 def _count(report: CollectReport, folder: str, result: Any) -> None:

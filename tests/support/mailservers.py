@@ -126,6 +126,28 @@ class Dovecot:
     def folder_dir(self, folder: str) -> Path:
         return self.maildir if folder.upper() == "INBOX" else self.maildir / f".{folder}"
 
+    def stop(self) -> None:
+        subprocess.call(
+            ["doveadm", "-c", str(self.config), "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection((self.host, self.port), timeout=0.2).close()
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    def start(self) -> None:
+        subprocess.check_call(
+            ["dovecot", "-c", str(self.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_port(self.host, self.port)
+
     def doveadm(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["doveadm", "-c", str(self.config), *args], capture_output=True, text=True, check=True

@@ -197,3 +197,59 @@ def test_collect_non_ascii_folder(
     assert "1 new messages" in out
     with store.session() as s:
         assert "/Thư rác;" in s.scalars(select(Message.source)).one()
+
+
+@pytest.mark.dovecot
+@pytest.mark.skipif(
+    not dovecot_available(),
+    reason="Dovecot not installed (apt-get install dovecot-imapd); .ci/run installs it",
+)
+def test_imap_server_restarted_mid_collection(
+    home: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with dovecot_server() as dc:
+        env = configure_home(
+            home,
+            None,
+            extra={
+                "imap": {
+                    "host": dc.host,
+                    "port": dc.port,
+                    "security": "none",
+                    "username": dc.user,
+                    "folders": ["INBOX"],
+                }
+            },
+        )
+        env["POBI_IMAP_PASSWORD"] = dc.password
+        full_env = {**os.environ, **env, "NO_COLOR": "1"}
+        seed_round(store)
+        n = 40
+        for i in range(n):
+            maildir_deliver(dc, reply(i))
+        proc = subprocess.Popen(
+            [POBI, "probe", "collect", "--round", "r1"],
+            env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and len(stored(store)) < 5 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        dc.stop()
+        _out, err = proc.communicate(timeout=120)
+        if len(stored(store)) < n:  # the stop landed mid-way: a clear error, no traceback
+            assert proc.returncode == 6, err
+            assert "stored so far are kept" in err and "Traceback" not in err
+        dc.start()
+        res = subprocess.run(
+            [POBI, "probe", "collect", "--round", "r1"],
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert res.returncode == 0, res.stderr
+        hashes = stored(store)
+        assert len(hashes) == n and len(set(hashes)) == n
