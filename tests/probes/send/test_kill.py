@@ -24,6 +24,7 @@ from sqlalchemy import select
 from pobi.sandbox.mail import MailSandbox
 from pobi.store import Store
 from pobi.store.tables import ProbeRequest
+from probes.outbox import handed_over
 from tests.conftest import POBI
 from tests.probes.send.conftest import seed_round
 from tests.support.mailservers import configure_home
@@ -114,7 +115,11 @@ def test_sigkill_sender_exactly_once(home: Path, monkeypatch: pytest.MonkeyPatch
                     for r in s.scalars(
                         select(ProbeRequest).where(ProbeRequest.round_id == round_id)
                     ):
-                        kills[f"left {r.state}"] += 1
+                        if r.state == "sending":
+                            mark = "after" if handed_over(s, r) else "before"
+                            kills[f"left sending ({mark} the DATA mark)"] += 1
+                        else:
+                            kills[f"left {r.state}"] += 1
             # resume to the end
             res = subprocess.run(cmd, env=full_env, capture_output=True, text=True, timeout=300)
             assert res.returncode == 0, res.stderr
