@@ -114,7 +114,10 @@ def _months_between(earlier: date, later: date) -> float:
 
 def qa_section(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
     """a: form + answers within ``recent_months``; b: answers older (or no form, or undated);
-    c: present but empty or broken; d: none."""
+    c: present but empty or broken; d: none.
+
+    Reads the crawler's details: ``has_form``, ``questions_listed``, ``newest_answer_date``
+    (else ``newest_question_date``); also ``broken``/``empty`` and older key names."""
     if not facts.round_crawled:
         return _not_crawled()
     kind = params["site_kind"]
@@ -138,10 +141,18 @@ def qa_section(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
     best: tuple[int, Outcome] | None = None
     for f in found:
         d = f.details or {}
-        latest = _as_date(d.get("latest_answer") or d.get("latest_date") or d.get("last_answer_at"))
-        answers = d.get("answers", d.get("items"))
-        broken = bool(d.get("broken")) or bool(d.get("empty")) or answers == 0
+        answered = _as_date(
+            d.get("newest_answer_date")
+            or d.get("latest_answer")
+            or d.get("latest_date")
+            or d.get("last_answer_at")
+        )
+        asked = _as_date(d.get("newest_question_date"))
+        latest = answered or asked
+        answers = d.get("questions_listed", d.get("answers", d.get("items")))
+        broken = bool(d.get("broken")) or bool(d.get("empty")) or (answers == 0 and latest is None)
         has_form = bool(d.get("has_form"))
+        what_en, what_vi = ("answer", "câu trả lời") if answered else ("question", "câu hỏi")
         ev = _evidence_of_findings([f])
         ref = found_at(f).date()
         if broken:
@@ -154,8 +165,8 @@ def qa_section(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
         elif latest is not None and has_form and _months_between(latest, ref) <= months:
             o = Outcome(
                 Answer.A,
-                f"Q&A section with a question form on the {where_en}; latest answer {latest.isoformat()} (within {months} months).",
-                f"Mục Hỏi đáp có mẫu gửi câu hỏi trên {where_vi}; câu trả lời gần nhất {latest.isoformat()} (trong {months} tháng).",
+                f"Q&A section with a question form on the {where_en}; latest {what_en} {latest.isoformat()} (within {months} months).",
+                f"Mục Hỏi đáp có mẫu gửi câu hỏi trên {where_vi}; {what_vi} gần nhất {latest.isoformat()} (trong {months} tháng).",
                 ev,
             )
         elif latest is not None:
@@ -163,8 +174,8 @@ def qa_section(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
             extra_vi = "" if has_form else ", không có mẫu gửi câu hỏi"
             o = Outcome(
                 Answer.B,
-                f"Q&A section on the {where_en}; latest answer {latest.isoformat()}{extra_en}.",
-                f"Mục Hỏi đáp trên {where_vi}; câu trả lời gần nhất {latest.isoformat()}{extra_vi}.",
+                f"Q&A section on the {where_en}; latest {what_en} {latest.isoformat()}{extra_en}.",
+                f"Mục Hỏi đáp trên {where_vi}; {what_vi} gần nhất {latest.isoformat()}{extra_vi}.",
                 ev,
             )
         else:

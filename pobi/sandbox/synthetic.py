@@ -379,9 +379,12 @@ class _Writer:
                     {
                         "label": "Hỏi - Đáp trực tuyến",
                         "has_form": good > 0.45,
-                        "answers": 0 if broken else 1 + int(good * 40),
-                        "latest_answer": "" if broken else last.isoformat(),
-                        "broken": broken,
+                        "questions_listed": 0 if broken else 1 + int(good * 40),
+                        "newest_question_date": None
+                        if broken
+                        else (last - timedelta(days=3)).isoformat(),
+                        "newest_answer_date": None if broken else last.isoformat(),
+                        "how": "label",
                         "synthetic": True,
                     },
                 )

@@ -75,6 +75,12 @@ def run(rule: str, f: ProvinceFacts, **params: Any) -> Answer:
         ({"has_form": False, "answers": 3, "latest_answer": "2026-02-01"}, Answer.B),  # no form
         ({}, Answer.B),  # present, contents unknown
         ({"has_form": True, "answers": 0}, Answer.C),  # empty
+        # the crawler's keys (crawler/checks/qa_section.py)
+        ({"has_form": True, "questions_listed": 5, "newest_answer_date": "2026-01-10"}, Answer.A),
+        ({"has_form": True, "questions_listed": 5, "newest_question_date": "2026-01-10"}, Answer.A),
+        ({"has_form": True, "questions_listed": 5, "newest_answer_date": "2023-01-10"}, Answer.B),
+        ({"has_form": True, "questions_listed": 0, "newest_answer_date": None}, Answer.C),
+        ({"how": "label"}, Answer.B),  # seen only as a link: present, contents unknown
         ({"broken": True}, Answer.C),
     ],
 )
