@@ -385,7 +385,7 @@ def answer(mail: MailSandbox, plan: AgencyPlan, *, calendar: Calendar | None = N
     truth = GroundTruth(seed=plan.seed, survey_end="")
     latest: datetime | None = None
     reached: set[str] = set()
-    answered = getattr(mail, "_answered", set())
+    answered = mail.answered
     for stored in mail.messages(mail.researcher, "Sent"):
         raw = stored.raw
         to = parseaddr(_header(raw, "To"))[1].lower()
@@ -505,7 +505,6 @@ def answer(mail: MailSandbox, plan: AgencyPlan, *, calendar: Calendar | None = N
             latest = max(latest or t, t)
         latest = max(latest or sent, sent)
         truth.requests.append(expected)
-    mail._answered = answered  # type: ignore[attr-defined]
     truth.requests.sort(key=lambda r: (r.round_id, r.n))
     truth.unrequested = sorted(set(plan.agencies) - reached)
     end_day = cal.add_working_days(latest or datetime.now(VN_TZ), 5)

@@ -111,6 +111,7 @@ class MailSandbox:
         self.imap_port = 0
         self.accepted = 0  # messages accepted by the submission server
         self.refused: list[tuple[str, str]] = []  # (recipient, reason)
+        self.answered: set[str] = set()  # requests the simulated agencies answered already
         self._faults: dict[str, list[_Fault]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
