@@ -33,6 +33,7 @@ def register(probe_app: typer.Typer) -> None:
     probe_app.command("holding")(holding_cmd)
     probe_app.command("assign")(assign_cmd)
     probe_app.command("code")(code_cmd)
+    probe_app.command("reclassify")(reclassify_cmd)
     probe_app.command("show")(show_cmd)
 
 
@@ -231,6 +232,51 @@ def assign_cmd(
         console.print(f"Message #{m.id} {escape(m.message_id)} → {target} (by {escape(who)}).")
         if req is not None and req.state == "bounced" and m.kind == "bounce":
             console.print(f"Request {req.id} is now 'bounced'.")
+
+
+def reclassify_cmd(
+    message: Annotated[str, typer.Argument(help="Message number (#) or Message-ID.")],
+    kind: Annotated[str, typer.Option("--as", help="bounce | auto_reply | human")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (required; kept with the message).")],
+    bounce_type: Annotated[
+        str | None, typer.Option("--bounce-type", help="permanent | temporary (with --as bounce).")
+    ] = None,
+    coder: CoderOpt = None,
+    round_id: OptRoundOpt = None,
+) -> None:
+    """Correct a message's kind when the classifier got it wrong.
+
+    Sửa loại thư (thư báo lỗi / trả lời tự động / thư của người). Example: an agency's document
+    system sent a real answer from a no-reply address:
+    pobi probe reclassify 17 --as human --reason "official letter No. 123/STC attached".
+    The classifier's reasons are kept and the correction is added to them.
+    """
+    from pobi.errors import InputError
+    from pobi.models import BounceType, ReplyKind
+    from pobi.store.tables import ProbeRequest
+    from probes.coding import coder_name
+    from probes.lookup import find_message
+    from probes.reclassify import reclassify
+
+    try:
+        new_kind = ReplyKind(kind.strip().lower())
+    except ValueError as exc:
+        raise InputError(f"{kind!r} is not a kind; use bounce, auto_reply or human.") from exc
+    btype = None
+    if bounce_type:
+        try:
+            btype = BounceType(bounce_type.strip().lower())
+        except ValueError as exc:
+            raise InputError(f"{bounce_type!r}: use permanent or temporary.") from exc
+    ws = workspace()
+    who = coder_name(coder)
+    with ws.store.session() as s:
+        m = find_message(s, message, round_id)
+        old = m.kind
+        changed = reclassify(s, m, new_kind, reason=reason, coder=who, bounce_type=btype)
+        console.print(f"Message #{m.id}: {old} → {m.kind} (by {escape(who)}).")
+        if changed:
+            console.print(f"Request {changed} is now '{s.get(ProbeRequest, changed).state}'.")
 
 
 def code_cmd(

@@ -205,6 +205,12 @@ def test_holding_assign_code_show(
         assert s.get(ProbeRequest, f"2026-{bounce.request_n}").state == "bounced"
     store.close()
 
+    r = invoke(capsys, "probe", "reclassify", str(pk), "--as", "robot", "--reason", "x")
+    assert r.returncode == 2 and "not a kind" in r.stderr
+    r = invoke(capsys, "probe", "reclassify", str(pk), "--as", "auto_reply", "--reason", "ack")
+    assert r.returncode == 0 and "human → auto_reply" in r.stdout
+    r = invoke(capsys, "probe", "reclassify", str(pk), "--as", "human", "--reason", "no, a person")
+    assert r.returncode == 0 and "auto_reply → human" in r.stdout
     r = invoke(capsys, "probe", "assign", str(pk), "--none", "--reason", "spam")
     assert r.returncode == 0, r.stderr
     r = invoke(capsys, "probe", "assign", str(pk))
