@@ -43,7 +43,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pobi.clock import now
+from pobi.clock import VN_TZ, now
 from pobi.config import Config
 from pobi.errors import (
     EvidenceError,
@@ -161,7 +161,7 @@ class Composer:
         msg["Reply-To"] = reply
         msg["To"] = req.recipient
         msg["Subject"] = letter.subject
-        msg["Date"] = format_datetime(when)
+        msg["Date"] = format_datetime(when.astimezone(VN_TZ))  # as a Vietnamese client would
         msg["Message-ID"] = message_id
         msg["X-Mailer"] = f"pobi (template {template.id})"
         msg.set_content(letter.body, charset="utf-8", cte="quoted-printable")

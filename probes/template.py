@@ -193,6 +193,8 @@ def render(
     quarter, quarter_year = latest_quarter(local)
     province = _unit(province_name)
     values = {
+        "unit": "thành phố" if province_name.startswith("Thành phố") else "tỉnh",
+        "unit_en": "city" if province_name.startswith("Thành phố") else "province",
         "year": local.year,
         "province_name": province,
         "quarter": quarter,

@@ -45,7 +45,7 @@ def test_letter_has_every_field_the_law_requires() -> None:
     assert "Luật Tiếp cận thông tin số 104/2016/QH13" in out.body
     # the default ask: approved estimate of the year, latest quarterly execution, how to ask
     assert "Dự toán ngân sách địa phương năm 2026" in out.body
-    assert "Hội đồng nhân dân" in out.body
+    assert "Hội đồng nhân dân thành phố phê chuẩn" in out.body
     assert "quý 4 năm 2025" in out.body  # March 2026: the last completed quarter
     assert "gửi câu hỏi" in out.body
     assert "Mục đích" in out.body and "POBI" in out.body
