@@ -181,6 +181,17 @@ def test_public_mode_hides_review_and_personal_data(seeded: Seeded, monkeypatch)
     assert leaked == []
     assert HOSTILE_SCRIPT not in text
     assert "body_text" not in text and "from_addr" not in text
+    # the Data page's downloads in public mode
+    from dashboard import queries
+    from dashboard.privacy import public_export
+
+    src = queries.source()
+    version = queries.data_version(src)
+    for r in ("2021", "2026"):
+        for name in queries.EXPORT_TABLES:
+            raw = queries.export_table(src.database_url, version, r, name)
+            csv = public_export(name, raw).to_csv(index=False)
+            assert [s for s in personal if s in csv] == [], (r, name)
 
 
 def test_researcher_mode_does_show_what_public_mode_hides(seeded: Seeded) -> None:
