@@ -354,7 +354,6 @@ def _human_reply(
         msg.add_attachment(
             PDF_STUB, maintype="application", subtype="pdf", filename=f"du-toan-{when.year}.pdf"
         )
-    _ = requester
     return msg.as_bytes(policy=SMTP), method.value
 
 
@@ -404,7 +403,6 @@ def answer(mail: MailSandbox, plan: AgencyPlan, *, calendar: Calendar | None = N
         except (TypeError, ValueError):
             sent = stored.internaldate
         sent = sent.astimezone(VN_TZ)
-        requester = parseaddr(_header(raw, "From"))[0]
         rng = random.Random(f"{plan.seed}:{to}:{round_id}:{n}")
         expected = ExpectedRequest(
             request_tag=tag_m.group(0),
@@ -479,7 +477,6 @@ def answer(mail: MailSandbox, plan: AgencyPlan, *, calendar: Calendar | None = N
                 raw,
                 when=when,
                 mid=m,
-                requester=requester,
                 plain=plain,
                 with_pdf=b in (Behaviour.SUBSTANTIVE, Behaviour.LATE),
             )
