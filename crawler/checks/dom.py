@@ -48,6 +48,7 @@ class Link:
     tag: str  # a | option | area | iframe | frame
     zone: str  # nav | footer | header | main
     scheme: str
+    in_prose: bool = False  # inside a long paragraph of body text (an article), not a menu or icon
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,20 @@ def _zone(tag: Tag, cache: dict[int, str]) -> str:
     return zone
 
 
+SOCIAL_HOSTS = re.compile(r"(facebook\.com|fb\.com|fb\.me|zalo\.me|youtube\.com)", re.I)
+PROSE_CHARS = 250
+
+
+def _in_prose(tag: Tag) -> bool:
+    """Is the link part of a long paragraph of text (an article mentioning someone's page)?"""
+    for parent in tag.parents:
+        if parent.name in ("p", "li", "td", "blockquote", "article", "div", "section"):
+            return len(_text_of(parent)) >= PROSE_CHARS and parent.name != "section"
+        if parent.name in ("body", "html"):
+            break
+    return False
+
+
 def _text_of(tag: Tag) -> str:
     parts = []
     for s in tag.descendants:
@@ -291,14 +306,18 @@ def _parse(url: str, html: str) -> Doc:
         if tag.name == "option" and BARE_HOST.match(href):
             href = "http://" + href  # 'stc.hanoi.gov.vn' in a link-directory dropdown
         scheme = href.split(":", 1)[0].lower() if ":" in href[:12] else ""
+        zone = _zone(tag, zones)
         doc.links.append(
             Link(
                 url=absolute(base, href),
                 href=href,
                 text=text,
                 tag=tag.name,
-                zone=_zone(tag, zones),
+                zone=zone,
                 scheme=scheme,
+                in_prose=zone == "main"
+                and SOCIAL_HOSTS.search(href) is not None
+                and _in_prose(tag),
             )
         )
     for form in soup.find_all("form"):

@@ -8,10 +8,14 @@ from crawler.checks.dom import Doc
 
 
 def account_links(doc: Doc) -> list[tuple[str, str, str]]:
-    """(host, path, query) of absolute http(s) ``<a>``/``<area>`` links (iframes are embeds)."""
+    """(host, path, query) of absolute http(s) ``<a>``/``<area>`` links (iframes are embeds).
+
+    Links inside long paragraphs of body text are left out: an article that mentions a
+    newspaper's fan page is not the agency's account; icons, menus and footers are.
+    """
     out = []
     for link in doc.links:
-        if link.tag not in ("a", "area") or not link.url:
+        if link.tag not in ("a", "area") or not link.url or link.in_prose:
             continue
         try:
             parts = urlsplit(link.url)

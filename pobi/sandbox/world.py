@@ -529,6 +529,20 @@ class SiteBuilder:
                 self.expect(channel, normal, rendered_only=in_js)
         return " ".join(parts)
 
+    def article_prose(self) -> str:
+        """A long paragraph that links a newspaper's pages (not the agency's accounts) and
+        carries numbers that are not phones: false positives for the checks to avoid."""
+        base = slug(self.p)
+        return (
+            f'<p>Theo <a href="https://www.facebook.com/bao{base}">Báo {self.p.short}</a> và kênh '
+            f'<a href="https://www.youtube.com/@truyenhinh{base}">Truyền hình {self.p.short}</a>, '
+            "hội nghị đã thảo luận nhiều nội dung quan trọng về dự toán ngân sách, đầu tư công, "
+            "cải cách hành chính và chuyển đổi số trong các cơ quan nhà nước; mã số thuế của đơn vị "
+            "chủ trì 0101234567, quyết định số 1234/QĐ-UBND ngày 12/03/2025, tổng kinh phí "
+            "1.250.000.000 đồng. Bạn đọc có thể xem lại tại "
+            '<a href="https://chinhphu.vn/hoi-dap">mục hỏi đáp của Chính phủ</a>.</p>'
+        )
+
     def share_html(self, article_url: str) -> str:
         if not self.r.share_buttons:
             return ""
@@ -641,6 +655,8 @@ class SiteBuilder:
             f"<p><b>{self.agency_name}</b></p>{contact}"
             f'<p class="social">{self.social_html(in_js)}</p>'
             f"{self.directory_html(in_js)}"
+            '<p><a href="https://chinhphu.vn/hoi-dap">Hỏi đáp Chính phủ</a> · '
+            '<a href="https://dichvucong.gov.vn/p/home/dvc-hoi-dap.html">Hỏi đáp DVC</a></p>'
             "<p>Giấy phép số 12/GP-TTĐT. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p>"
             "</footer>"
         )
@@ -734,6 +750,7 @@ class SiteBuilder:
             body = (
                 f'<article><h1 class="title">{title}</h1><p class="date">Ngày {10 + i:02d}/03/2025</p>'
                 "<p>Nội dung bài viết về hoạt động của tỉnh.</p>"
+                f"{self.article_prose()}"
                 f"{self.share_html(self.u(url))}</article>"
             )
             self.page(url, title, body)

@@ -82,3 +82,19 @@ def test_relative_and_garbage_links() -> None:
     body = links("/facebook", "javascript:void(0)", "http://[::1", "zalo.me/123")
     for check in (facebook.check, zalo.check, youtube.check):
         assert check(view(body)) == []
+
+
+def test_links_inside_article_prose_are_not_the_agencys_accounts() -> None:
+    prose = (
+        "<article><h1>Tin tức</h1><p>Theo thông tin từ trang "
+        '<a href="https://www.facebook.com/baolaocai">Báo Lào Cai</a> và kênh '
+        '<a href="https://www.youtube.com/@thvlaocai">THLC</a>, hội nghị đã thảo luận nhiều nội dung '
+        "quan trọng về dự toán ngân sách, đầu tư công, cải cách hành chính và chuyển đổi số trong các "
+        "cơ quan nhà nước của tỉnh; các đại biểu đã đóng góp ý kiến cho dự thảo nghị quyết.</p></article>"
+        '<div class="sidebar"><a href="https://zalo.me/1234567890"><img src="/z.png" alt="Zalo"></a></div>'
+        '<footer><a href="https://www.facebook.com/ubndlaocai">Fanpage</a></footer>'
+    )
+    page = view(prose)
+    assert values(facebook.check(page)) == {"https://www.facebook.com/ubndlaocai"}
+    assert values(youtube.check(page)) == set()
+    assert values(zalo.check(page)) == {"https://zalo.me/1234567890"}
