@@ -309,7 +309,6 @@ def _human_reply(
     *,
     when: datetime,
     mid: str,
-    requester: str,
     plain: str,
     with_pdf: bool,
 ) -> tuple[bytes, str]:
