@@ -8,6 +8,7 @@ content with scripts in Chromium (Playwright, /usr/bin/chromium), runs every che
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -55,9 +56,22 @@ def decode(resp: requests.Response) -> str:
 
 
 class Renderer:
-    """One Chromium for the whole crawl, driven from one dedicated thread (Playwright's sync API
-    is bound to the thread that started it)."""
+    """Chromium for the crawl: ``browsers`` instances, each driven from its own thread
+    (Playwright's sync API is bound to the thread that started it); renders go round-robin."""
 
+    def __init__(self, executable: str, browsers: int = 1) -> None:
+        self._workers = [_Browser(executable) for _ in range(browsers)]
+        self._next = itertools.count()
+
+    def render(self, url: str) -> str:
+        return self._workers[next(self._next) % len(self._workers)].render(url)
+
+    def close(self) -> None:
+        for w in self._workers:
+            w.close()
+
+
+class _Browser:
     def __init__(self, executable: str) -> None:
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="chromium")
         self._thread.submit(self._start, executable).result()
