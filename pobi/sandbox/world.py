@@ -363,6 +363,7 @@ class SiteBuilder:
             f"{base}.{MAIL_SUFFIX}" if kind == SiteKind.PORTAL else f"stc.{base}.{MAIL_SUFFIX}"
         )
         self.visible = recipe.dead == ""
+        self._footer = ""
 
     # ---- naming
 
@@ -669,7 +670,7 @@ class SiteBuilder:
         )
         return [f"{names[i % len(names)]}@{self.domain}" for i in range(len(self.r.emails))]
 
-    def page(self, path: str, title: str, body: str, *, js_links: bool | None = None) -> None:
+    def page(self, path: str, title: str, body: str) -> None:
         """Add an HTML page with the site's layout. Channels in the footer are recorded once."""
         r = self.r
         charset = "windows-1258" if r.encoding == "windows-1258" else "utf-8"
@@ -678,7 +679,7 @@ class SiteBuilder:
             if r.cms in ("aspnet", "liferay")
             else f'<meta charset="{charset}">'
         )
-        footer = self._footer
+        footer = self._footer  # built once per site (its channels are recorded once)
         html = (
             f'<!DOCTYPE html><html lang="vi"><head>{meta}<title>{title} - {self.agency_name}</title>'
             '<link rel="stylesheet" href="/static/site.css"></head><body>'

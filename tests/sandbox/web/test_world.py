@@ -2,6 +2,9 @@
 
 from collections import Counter
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pobi.models import Channel, Era, SiteKind
 from pobi.registry import provinces
 from pobi.sandbox.world import (
@@ -153,3 +156,18 @@ def test_every_readable_address_is_on_some_page() -> None:
             continue  # hex with a random key: checked by the e2e measurement
         assert local in bodies and domain.split(".")[0] in bodies, a
     assert cf_encode("a@b.c", 1).startswith("01")
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 10**9))
+def test_any_seed_gives_a_consistent_country(seed: int) -> None:
+    world = build_country(Era.CURRENT, seed)
+    assert len(world.sites) == 68
+    for site in world.sites:
+        host = world.hosts[site.host]
+        assert host.redirect_all_to or site.start_path in host.pages or host.dead
+        for e in site.expected:
+            assert (e.value and "{{" in e.value) or e.channel in {
+                Channel.EMAIL, Channel.PHONE, Channel.FACEBOOK, Channel.ZALO, Channel.YOUTUBE
+            }  # fmt: skip
+    assert all(a.endswith(".sandbox.test") for a in world.published_addresses())
