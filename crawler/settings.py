@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,7 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
         "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,
         "REMOTE_CONTROL_ENABLED": False,
-        "LOG_LEVEL": "INFO",
+        "LOG_LEVEL": os.environ.get("POBI_SCRAPY_LOG_LEVEL", "INFO"),  # DEBUG to see every request
         "LOG_FILE": str(job_folder / "crawl.log"),
         "LOG_FILE_APPEND": True,
         "LOGSTATS_INTERVAL": 30.0,

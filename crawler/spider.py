@@ -118,7 +118,7 @@ class SiteSpider(scrapy.Spider):
             self.sites[row.id] = st
         self.started = time.monotonic()
         self.check_errors = 0
-        self.writer = Writer()
+        self.writer = Writer(recorder.evidence)
         self.internal_errors = 0
 
     def closed(self, reason: str) -> None:
@@ -575,7 +575,11 @@ class SiteSpider(scrapy.Spider):
         return out
 
     def _save(self, site: SiteState, record: PageRecord, drafts: list[FindingDraft]) -> None:
-        self._count(site, self.writer.submit(self.recorder.save_page, site.row, record, drafts))
+        files = self.writer.prewrite(record.warc, record.screenshot)
+        self._count(
+            site,
+            self.writer.submit(self.recorder.save_page, site.row, record, drafts, after=files),
+        )
         if record.status == FetchStatus.OK.value:
             site.pages += 1
             site.rendered += int(record.rendered)
@@ -699,6 +703,7 @@ class SiteSpider(scrapy.Spider):
                 meta["pobi_page_url"],
                 meta["pobi_found_on"],
                 png,
+                after=self.writer.prewrite(png),
             )
         return []
 
