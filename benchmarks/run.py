@@ -1,0 +1,32 @@
+"""`make bench`: run every benchmark in one session on this machine and print their reports.
+
+Each benchmark compares against a baseline run in the same session (see its own docstring):
+- benchmarks/crawl/bench.py — pobi's crawl vs the ideal polite schedule and a naive crawler;
+- benchmarks/dashboard/bench_overview.py — first render of the overview on a 5 rounds × 63 store.
+Figures go into benchmarks/README.md and benchmarks/DASHBOARD.md by hand, with the machine.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHES = [HERE / "crawl" / "bench.py", HERE / "dashboard" / "bench_overview.py"]
+
+
+def main() -> int:
+    failed = 0
+    for bench in BENCHES:
+        if not bench.exists():
+            print(f"skip {bench.relative_to(HERE)}: not present", flush=True)
+            continue
+        print(f"=== {bench.relative_to(HERE)}", flush=True)
+        res = subprocess.run([sys.executable, str(bench), *sys.argv[1:]], cwd=HERE.parent)
+        failed += res.returncode != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
