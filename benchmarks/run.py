@@ -23,7 +23,7 @@ def main() -> int:
             print(f"skip {bench.relative_to(HERE)}: not present", flush=True)
             continue
         print(f"=== {bench.relative_to(HERE)}", flush=True)
-        res = subprocess.run([sys.executable, str(bench), *sys.argv[1:]], cwd=HERE.parent)
+        res = subprocess.run([sys.executable, str(bench)], cwd=HERE.parent)
         failed += res.returncode != 0
     return 1 if failed else 0
 
