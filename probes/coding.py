@@ -22,6 +22,7 @@ from pobi.errors import CsvRowError, InputError, PobiError
 from pobi.models import Coding
 from pobi.store.tables import Message, MessageCoding
 from probes.lookup import find_message
+from probes.text import clean
 
 REQUIRED = ("message_id", "coding")
 EXPORT_COLUMNS = (
@@ -82,7 +83,7 @@ def code_message(
     session: Session, message: Message, coding: Coding, *, note: str = "", coder: str
 ) -> MessageCoding:
     row = MessageCoding(
-        message_pk=message.id, coding=coding.value, note=note, coder=coder, at=now()
+        message_pk=message.id, coding=coding.value, note=clean(note), coder=clean(coder), at=now()
     )
     session.add(row)
     session.flush()
@@ -127,8 +128,11 @@ def import_codings(
     planned: list[tuple[Message, Coding, str, str]] = []
     report = ImportReport()
     seen: dict[int, int] = {}
-    for row in reader:
-        line = reader.line_num
+    try:
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise CsvRowError(str(path), [(reader.line_num, f"not valid CSV: {exc}")]) from exc
+    for line, row in rows:
         if None in row:
             problems.append((line, "more fields than the header has columns"))
             continue

@@ -20,7 +20,7 @@ from pobi.errors import InputError
 from pobi.models import MatchMethod
 from pobi.store.tables import Message, MessageAssignment, ProbeRequest
 from probes.ingest import mark_bounced
-from probes.text import ascii_fold, domain_of
+from probes.text import ascii_fold, clean, domain_of
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ def assign(
             f"Message #{message.id} belongs to round {message.round_id}, "
             f"request {request.id} to round {request.round_id}."
         )
+    reason, coder = clean(reason), clean(coder)
     row = MessageAssignment(
         message_pk=message.id,
         request_id=request.id if request else None,

@@ -38,6 +38,7 @@ from pobi.store.tables import Attachment, Message, ProbeRequest, RequestEvent
 from probes.classify import classify
 from probes.match import RoundRequests, match_message
 from probes.parse import parse
+from probes.text import clean, clean_list
 
 BOUNCEABLE_STATES = {RequestState.SENT.value, RequestState.SENDING.value}
 
@@ -158,27 +159,27 @@ def ingest_message(
         flags.append("no_date")
 
     raw_sha = record(
-        session, evidence, raw, kind="email", media_type="message/rfc822", note=source[:2000]
+        session, evidence, raw, kind="email", media_type="message/rfc822", note=clean(source[:2000])
     )
     row = Message(
         round_id=round_id,
-        message_id=p.message_id,
+        message_id=clean(p.message_id),
         raw_sha256=raw_sha,
-        source=source,
-        from_addr=p.from_addr,
-        to_addrs=", ".join([*p.to_addrs, *p.cc_addrs])[:10000],
-        subject=p.subject[:2000],
+        source=clean(source),
+        from_addr=clean(p.from_addr),
+        to_addrs=clean(", ".join([*p.to_addrs, *p.cc_addrs])[:10000]),
+        subject=clean(p.subject[:2000]),
         sent_at=p.sent_at,
         received_at=when,
         kind=c.kind.value,
-        kind_reasons=c.reasons[:50],
+        kind_reasons=clean_list(c.reasons[:50]),
         bounce_type=c.bounce.bounce_type.value if c.bounce else "",
-        bounced_recipients=(c.bounce.recipients[:100] if c.bounce else []),
+        bounced_recipients=clean_list(c.bounce.recipients[:100] if c.bounce else []),
         request_id=m.request_id,
         match_method=m.method.value,
-        match_detail=m.detail[:4000],
-        flags=flags,
-        body_text=p.body_text,
+        match_detail=clean(m.detail[:4000]),
+        flags=clean_list(flags),
+        body_text=clean(p.body_text),
         stored_at=stamp,
     )
     try:
@@ -198,14 +199,14 @@ def ingest_message(
             evidence,
             att.data,
             kind="attachment",
-            media_type=(att.content_type or "application/octet-stream")[:128],
-            note=f"{att.filename} in {p.message_id}"[:2000],
+            media_type=clean(att.content_type or "application/octet-stream")[:128],
+            note=clean(f"{att.filename} in {p.message_id}"[:2000]),
         )
         session.add(
             Attachment(
                 message_pk=row.id,
-                filename=att.filename,
-                content_type=att.content_type[:255],
+                filename=clean(att.filename),
+                content_type=clean(att.content_type[:255]),
                 sha256=digest,
                 size=len(att.data),
             )

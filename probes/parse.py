@@ -31,6 +31,7 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from probes.charset import decode, normalise_charset
+from probes.text import clean
 
 BODY_CAP = 200_000  # characters of body_text kept in the database (the raw bytes are evidence)
 LARGE_ATTACHMENT = 10 * 1024 * 1024
@@ -136,7 +137,8 @@ def decode_header_value(value: object, flags: list[str]) -> str:
 
 
 def _unfold(text: str) -> str:
-    return re.sub(r"\r?\n[ \t]+", " ", text).replace("\r", "").replace("\n", " ").strip()
+    text = re.sub(r"\r?\n[ \t]+", " ", text).replace("\r", "").replace("\n", " ").strip()
+    return clean(text)
 
 
 def _parse_date(value: str) -> datetime | None:
@@ -501,7 +503,7 @@ def _parse(raw: bytes, sha: str, flags: list[str]) -> ParsedMail:
     if not body and html_text:
         body = html_text
         _flag(flags, "html_only")
-    body = body.replace("\r\n", "\n").replace("\x00", "")
+    body = clean(body.replace("\r\n", "\n"))
     if len(body) > BODY_CAP:
         body = body[:BODY_CAP]
         _flag(flags, "body_truncated")
@@ -521,7 +523,7 @@ def _parse(raw: bytes, sha: str, flags: list[str]) -> ParsedMail:
         sent_at=sent_at,
         received_header_at=received_at,
         body_text=body,
-        html_text=html_text[:BODY_CAP],
+        html_text=clean(html_text[:BODY_CAP]),
         attachments=attachments,
         flags=flags,
         content_type=_content_type(msg),

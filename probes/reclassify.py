@@ -18,6 +18,7 @@ from pobi.errors import InputError
 from pobi.models import BounceType, ReplyKind, RequestState
 from pobi.store.tables import Message, ProbeRequest, RequestEvent
 from probes.ingest import mark_bounced
+from probes.text import clean
 
 
 def _other_permanent_bounces(session: Session, message: Message) -> int:
@@ -45,6 +46,7 @@ def reclassify(
     bounce_type: BounceType | None = None,
 ) -> str | None:
     """Change the kind; returns a request id whose state changed, if any."""
+    reason, coder = clean(reason), clean(coder)
     if not reason.strip():
         raise InputError("Say why (--reason): the correction is kept with the message.")
     if kind == ReplyKind.BOUNCE and bounce_type is None:

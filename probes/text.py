@@ -33,3 +33,17 @@ def message_ids(text: str) -> list[str]:
 
 def bare_id(message_id: str) -> str:
     return (message_id or "").strip().strip("<>").strip()
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text every database accepts: no NUL, no lone surrogates (replaced by U+FFFD)."""
+    if not text:
+        return text or ""
+    return _UNSTORABLE.sub(lambda m: "" if m.group(0) == "\x00" else "\ufffd", text)
+
+
+def clean_list(values: list) -> list:  # type: ignore[type-arg]
+    return [clean(v) if isinstance(v, str) else v for v in values]

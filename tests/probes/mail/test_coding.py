@@ -134,3 +134,13 @@ def test_csv_export_import_round_trip(world: MailWorld, stored: list[int], tmp_p
         ("", ""),
     ]
     assert again[0]["note"] == "một phần"
+
+
+def test_nul_bytes_in_a_csv_are_dropped_not_stored(
+    world: MailWorld, stored: list[int], tmp_path: Path
+) -> None:
+    f = tmp_path / "nul.csv"
+    f.write_bytes(b"message_id,coding,note\n%d,other,a\x00b\n" % stored[0])
+    with world.store.session() as s:
+        assert import_codings(s, f, coder="t").coded == 1
+        assert latest_coding(s, stored[0]).note == "ab"
