@@ -336,6 +336,14 @@ def _delivered(r: RequestFacts) -> bool:
     return r.request.state == RequestState.SENT.value
 
 
+def _finance_recipient(r: RequestFacts) -> bool:
+    """Chosen from the finance site, or (e.g. a researcher's override) a finance-looking address."""
+    if r.request.recipient_kind == "finance":
+        return True
+    local, _, domain = r.request.recipient.lower().partition("@")
+    return domain.startswith(("stc.", "sotaichinh.")) or local in FINANCE_LOCALS
+
+
 def delivery(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
     """a: delivered to a Department of Finance address; b: delivered only to another address;
     c: sent, but every address bounced; d: no request could be sent."""
@@ -343,7 +351,7 @@ def delivery(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
         return _not_probed()
     reqs = facts.requests
     delivered = [r for r in reqs if _delivered(r)]
-    finance = [r for r in delivered if r.request.recipient_kind == "finance"]
+    finance = [r for r in delivered if _finance_recipient(r)]
     if finance:
         addrs = ", ".join(sorted({r.request.recipient for r in finance}))
         return Outcome(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,3 +71,40 @@ def fresh(tmp_path: Path) -> Iterator[Built]:
     built = build(home, f"sqlite:///{home / 'pobi.sqlite'}", rounds=(("2026", Era.CURRENT),))
     yield built
     built.store.close()
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def invoke(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """Run `pobi ARGS` in-process through the CLI's own entry point (errors -> exit codes).
+
+    The console script itself is exercised by run_pobi in a few tests; the longer flows run here
+    because starting Python for each command costs minutes on a loaded 2-core machine.
+    ``env`` sets environment variables for the call (POBI_HOME, POBI_NOW, ...).
+    """
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        from pobi.cli import main
+        from pobi.commands.common import console, err_console
+
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        console.width = err_console.width = 200
+        capsys.readouterr()
+        code = 0
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        out = capsys.readouterr()
+        return Result(code, out.out, out.err)
+
+    return run

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ import pytest
 from scoring import columns as cols
 from scoring.export import export_round
 from tests.conftest import run_pobi
-from tests.scoring.conftest import AS_OF, AS_OF_TEXT, Built
+from tests.scoring.conftest import AS_OF, AS_OF_TEXT, Built, Result
 
 GOLDEN = Path(__file__).parent / "golden" / "2026"
 
@@ -220,17 +221,17 @@ def test_empty_round_exports_headers_only(tmp_path: Path, home: Path) -> None:
     assert "every answer is e" in scored.stdout
 
 
-def test_export_errors_are_clear(home: Path, tmp_path: Path) -> None:
-    missing = run_pobi("export", "--round", "1999", "--out", str(tmp_path / "o"))
+def test_export_errors_are_clear(home: Path, tmp_path: Path, invoke: Callable[..., Result]) -> None:
+    missing = invoke("export", "--round", "1999", "--out", str(tmp_path / "o"))
     assert missing.returncode == 3 and "No round '1999'" in missing.stderr
-    assert run_pobi("round", "create", "2027", "--era", "current").returncode == 0
-    bad = run_pobi("export", "--round", "2027", "--out", str(tmp_path / "o"), "--format", "pdf")
+    assert invoke("round", "create", "2027", "--era", "current").returncode == 0
+    bad = invoke("export", "--round", "2027", "--out", str(tmp_path / "o"), "--format", "pdf")
     assert bad.returncode == 2 and "--format must be one of csv, xlsx, all" in bad.stderr
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    clash = run_pobi("export", "--round", "2027", "--out", str(blocker / "sub"))
+    clash = invoke("export", "--round", "2027", "--out", str(blocker / "sub"))
     assert clash.returncode == 2 and "Cannot create the output folder" in clash.stderr
-    when = run_pobi("export", "--round", "2027", "--out", str(tmp_path / "o"), "--as-of", "soon")
+    when = invoke("export", "--round", "2027", "--out", str(tmp_path / "o"), "--as-of", "soon")
     assert when.returncode == 2 and "--as-of" in when.stderr
 
 
@@ -283,10 +284,12 @@ def test_postgresql_export_is_identical_to_sqlite(
         assert other.read_bytes() == path.read_bytes(), path.name
 
 
-def test_cli_export_all_formats_and_as_of(scored: Built, tmp_path: Path) -> None:
+def test_cli_export_all_formats_and_as_of(
+    scored: Built, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
     out = tmp_path / "o"
     env = {**scored.env(), "POBI_NOW": ""}
-    result = run_pobi(
+    result = invoke(
         "export", "--round", "2026", "--out", str(out), "-f", "all", "--as-of", AS_OF_TEXT, env=env
     )
     assert result.returncode == 0, result.stderr

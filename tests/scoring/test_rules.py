@@ -202,6 +202,9 @@ def test_delivery() -> None:
         == Answer.C
     )
     assert run("delivery", facts(requests=[request("rejected")])) == Answer.D
+    chosen = request(kind="override")
+    chosen.request.recipient = "stc@hanoi.gov.vn"  # a researcher's pick, a finance mailbox
+    assert run("delivery", facts(requests=[chosen])) == Answer.A
     assert run("delivery", facts(probed=True)) == Answer.D  # no address: nothing sent
     assert run("delivery", facts()) == Answer.E  # the round sent no requests at all
 

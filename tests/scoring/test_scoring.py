@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,8 +15,7 @@ from pobi.store.tables import Finding, FindingReview, ProvinceIndex, Score
 from scoring.export import export_round
 from scoring.rubric import load_rubric
 from scoring.scorer import score_round
-from tests.conftest import run_pobi
-from tests.scoring.conftest import AS_OF, Built
+from tests.scoring.conftest import AS_OF, Built, Result
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -124,7 +124,9 @@ def _export(built: Built, out: Path, round_id: str = "2026") -> None:
         export_round(s, round_id, out, built.cfg, at=AS_OF)
 
 
-def test_override_applied_shown_everywhere_and_latest_wins(fresh: Built, tmp_path: Path) -> None:
+def test_override_applied_shown_everywhere_and_latest_wins(
+    fresh: Built, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
     env = fresh.env()
     with fresh.store.session() as s:
         sc = s.scalars(
@@ -134,12 +136,12 @@ def test_override_applied_shown_everywhere_and_latest_wins(fresh: Built, tmp_pat
         ).one()
         computed = sc.answer
     new = "a" if computed != "a" else "d"
-    first = run_pobi(
+    first = invoke(
         "score", "override", "--round", "2026", "--province", "79", "--indicator", "reply",
         "--answer", "c", "--reason", "first try", "--coder", "Lan", env=env,
     )  # fmt: skip
     assert first.returncode == 0, first.stderr
-    second = run_pobi(
+    second = invoke(
         "score", "override", "--round", "2026", "--province", "79", "--indicator", "reply",
         "--answer", new.upper(), "--reason", "reply found in the Junk folder", "--coder", "Minh", env=env,
     )  # fmt: skip
@@ -162,8 +164,8 @@ def test_override_applied_shown_everywhere_and_latest_wins(fresh: Built, tmp_pat
     assert rank["overrides"] == "1"
 
     # plain re-scoring keeps the override; show lists it as an override
-    assert run_pobi("score", "--round", "2026", env=env).returncode == 0
-    shown = run_pobi("score", "show", "--round", "2026", "--province", "79", env=env)
+    assert invoke("score", "--round", "2026", env=env).returncode == 0
+    shown = invoke("score", "show", "--round", "2026", "--province", "79", env=env)
     assert shown.returncode == 0, shown.stderr
     assert f"{new} (override; computed {computed})" in shown.stdout
     with fresh.store.session() as s:
@@ -175,16 +177,14 @@ def test_override_applied_shown_everywhere_and_latest_wins(fresh: Built, tmp_pat
         assert sc.overridden and sc.answer == new
 
 
-def test_override_errors(fresh: Built) -> None:
+def test_override_errors(fresh: Built, invoke: Callable[..., Result]) -> None:
     env = fresh.env()
     base = ["score", "override", "--round", "2026", "--reason", "x", "--coder", "Lan"]
-    bad_answer = run_pobi(
-        *base, "--province", "01", "--indicator", "reply", "--answer", "f", env=env
-    )
+    bad_answer = invoke(*base, "--province", "01", "--indicator", "reply", "--answer", "f", env=env)
     assert bad_answer.returncode == 2 and "one of a, b, c, d, e" in bad_answer.stderr
-    bad_ind = run_pobi(*base, "--province", "01", "--indicator", "speed", "--answer", "a", env=env)
+    bad_ind = invoke(*base, "--province", "01", "--indicator", "speed", "--answer", "a", env=env)
     assert bad_ind.returncode == 3 and "no indicator 'speed'" in bad_ind.stderr
-    bad_prov = run_pobi(*base, "--province", "02", "--indicator", "reply", "--answer", "a", env=env)
+    bad_prov = invoke(*base, "--province", "02", "--indicator", "reply", "--answer", "a", env=env)
     assert bad_prov.returncode == 3 and "No current province with code '02'" in bad_prov.stderr
     with fresh.store.session() as s:
         from pobi.store.tables import ScoreOverride
@@ -192,7 +192,9 @@ def test_override_errors(fresh: Built) -> None:
         assert s.scalars(select(ScoreOverride)).all() == []  # nothing half-recorded
 
 
-def test_score_cli_custom_rubric_weights(fresh: Built, tmp_path: Path) -> None:
+def test_score_cli_custom_rubric_weights(
+    fresh: Built, tmp_path: Path, invoke: Callable[..., Result]
+) -> None:
     """A copied rubric with only the channels pillar weighted changes every index accordingly."""
     from pobi.config import data_dir
 
@@ -204,7 +206,7 @@ def test_score_cli_custom_rubric_weights(fresh: Built, tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = run_pobi("score", "--round", "2026", "--rubric", str(custom), env=fresh.env())
+    result = invoke("score", "--round", "2026", "--rubric", str(custom), env=fresh.env())
     assert result.returncode == 0, result.stderr
     assert "channels-only@1.0.0" in result.stdout
     with fresh.store.session() as s:
@@ -218,9 +220,9 @@ def test_score_cli_custom_rubric_weights(fresh: Built, tmp_path: Path) -> None:
             vals = by_prov[p.province_code]
             assert p.index_value == round(sum(vals) / len(vals), 2)
     # exporting with the bundled rubric now refuses (scores came from another rubric)
-    out = run_pobi("export", "--round", "2026", "--out", str(tmp_path / "o"), env=fresh.env())
+    out = invoke("export", "--round", "2026", "--out", str(tmp_path / "o"), env=fresh.env())
     assert out.returncode == 2 and "not a bundled rubric" in out.stderr
-    ok = run_pobi(
+    ok = invoke(
         "export",
         "--round",
         "2026",
