@@ -113,6 +113,9 @@ def test_unknown_round_is_an_error(world: MailWorld) -> None:
 
 
 def test_whole_corpus_ingests(any_world: MailWorld, corpus: list) -> None:
+    """All of it on SQLite; every third message on PostgreSQL (same logic, slower commits)."""
+    if any_world.store.engine.dialect.name == "postgresql":
+        corpus = corpus[::3]
     kinds: Counter[str] = Counter()
     with any_world.store.session() as s:
         for i, smp in enumerate(corpus):
