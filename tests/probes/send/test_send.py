@@ -256,3 +256,31 @@ def test_refused_sender_aborts_without_rejecting(
     hanoi = request(planned, "stc@hanoi.sandbox.test")
     assert hanoi.reply_address.startswith("khaosat+r1-1-")
     assert hanoi.reply_address.encode() in sandbox.messages("stc@hanoi.sandbox.test")[0].raw
+
+
+@pytest.mark.parametrize(
+    ("unset", "args", "message"),
+    [
+        ("POBI_TOKEN_SECRET", ("send", "--round", "r1"), "POBI_TOKEN_SECRET is not set"),
+        (
+            "POBI_SMTP_PASSWORD",
+            ("send", "--round", "r1", "--send", "--yes"),
+            "POBI_SMTP_PASSWORD is not set",
+        ),
+        ("POBI_IMAP_PASSWORD", ("collect", "--round", "r1"), "POBI_IMAP_PASSWORD is not set"),
+    ],
+)
+def test_missing_secrets_are_clear_errors(
+    planned: Store,
+    sandbox: MailSandbox,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    unset: str,
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    monkeypatch.delenv(unset)
+    code, _out, err = pobi(capsys, "probe", *args)
+    assert code == 2 and message in err and "Traceback" not in err
+    assert sandbox.accepted == 0
+    assert set(states(planned).values()) == {"draft"}
