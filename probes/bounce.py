@@ -16,6 +16,7 @@ human reply is never taken for one.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from email.message import Message
@@ -178,6 +179,8 @@ def _flufl(msg: Message) -> tuple[set[str], set[str], str]:
     try:
         from flufl.bounce import all_failures
 
+        # flufl logs a traceback when a detector fails; we record the failure as a reason instead
+        logging.getLogger("flufl.bounce").disabled = True
         temp, perm = all_failures(msg)
     except Exception as exc:
         return set(), set(), type(exc).__name__
