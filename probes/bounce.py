@@ -174,18 +174,42 @@ def looks_machine_made(p: ParsedMail) -> list[str]:
     return why
 
 
-def _flufl(msg: Message) -> tuple[set[str], set[str], str]:
-    """flufl.bounce's (temporary, permanent, error) recipients; never raises."""
+def _flufl(p: ParsedMail) -> tuple[set[str], set[str], str]:
+    """flufl.bounce's (temporary, permanent, error) recipients; never raises.
+
+    flufl's detectors expect header values to be plain strings; with raw 8-bit headers Python
+    hands them ``Header`` objects and several detectors crash, which makes ``all_failures`` give
+    up on every detector. So they read a copy whose top-level headers are our decoded text, and
+    if one still fails, the others run one by one in flufl's order, the failing one skipped.
+    """
+    import copy
+
+    assert p.msg is not None
+    msg = copy.copy(p.msg)
+    msg._headers = [(k, v) for k, v in p.headers]  # shared payload, decoded header text
+    logging.getLogger("flufl.bounce").disabled = True  # it logs tracebacks; we record reasons
+    dec = lambda xs: {x.decode("ascii", "replace").lower() for x in xs if x}  # noqa: E731
     try:
         from flufl.bounce import all_failures
 
-        # flufl logs a traceback when a detector fails; we record the failure as a reason instead
-        logging.getLogger("flufl.bounce").disabled = True
         temp, perm = all_failures(msg)
+        return dec(temp), dec(perm), ""
     except Exception as exc:
-        return set(), set(), type(exc).__name__
-    dec = lambda xs: {x.decode("ascii", "replace").lower() for x in xs if x}  # noqa: E731
-    return dec(temp), dec(perm), ""
+        error = type(exc).__name__
+    try:  # flufl's own order, one detector at a time (its private list; absent: give up)
+        from flufl.bounce._scan import _DETECTORS
+    except ImportError:
+        return set(), set(), error
+    failed: list[str] = []
+    for detector in _DETECTORS:
+        try:
+            temp, perm = detector().process(msg)
+        except Exception:
+            failed.append(detector.__name__)
+            continue
+        if temp or perm:
+            return dec(temp), dec(perm), ""
+    return set(), set(), f"{error} in {', '.join(failed)}" if failed else ""
 
 
 def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
@@ -243,7 +267,7 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     else:
         reasons.extend(machine)
 
-    t_flufl, p_flufl, err = _flufl(msg)
+    t_flufl, p_flufl, err = _flufl(p)
     if err:
         reasons.append(f"flufl.bounce failed ({err})")
     text = ascii_fold(p.subject) + "\n" + ascii_fold(p.body_text[:20000])

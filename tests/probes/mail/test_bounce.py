@@ -92,3 +92,15 @@ def test_mangled_dsn_never_raises() -> None:
     )
     v = verdict(raw)
     assert v is not None and v.bounce_type == BounceType.PERMANENT
+
+
+def test_flufl_still_reads_reports_with_raw_8bit_headers(corpus: list) -> None:
+    """Raw UTF-8 in a header used to crash some flufl detectors and with them all of flufl."""
+    s = next(x for x in corpus if x.family == "qmail")
+    raw = s.raw.replace(b"From: ", "From: Hệ thống thư ".encode(), 1)  # raw UTF-8 display name
+    p = parse(raw)
+    assert "raw_8bit_header" in p.flags
+    v = detect_bounce(p)
+    assert v is not None and mc.recipient(s.request_n) in v.recipients
+    assert any(r.startswith("flufl.bounce:") for r in v.reasons), v.reasons
+    assert not any("flufl.bounce failed" in r for r in v.reasons)
