@@ -253,3 +253,32 @@ def test_imap_server_restarted_mid_collection(
         assert res.returncode == 0, res.stderr
         hashes = stored(store)
         assert len(hashes) == n and len(set(hashes)) == n
+
+
+@pytest.mark.dovecot
+@pytest.mark.skipif(
+    not dovecot_available(),
+    reason="Dovecot not installed (apt-get install dovecot-imapd); .ci/run installs it",
+)
+def test_sent_folder_lookup_on_dovecot() -> None:
+    """The outbox's reconciliation searches the Sent folder by exact Message-ID (Dovecot)."""
+    from pobi.config import ImapSettings
+    from probes.imap import find_message_id, open_mailbox
+
+    with dovecot_server() as dc:
+        maildir_deliver(
+            dc,
+            b"Message-ID: <pobi.r1.1.abc@pobi.sandbox.test>\r\nSubject: a\r\n\r\nx\r\n",
+            folder="Sent",
+        )
+        maildir_deliver(
+            dc,
+            b"Message-ID: <pobi.r1.1.abcd@pobi.sandbox.test>\r\nSubject: b\r\n\r\ny\r\n",
+            folder="Sent",
+        )
+        settings = ImapSettings(host=dc.host, port=dc.port, security="none", username=dc.user)
+        with open_mailbox(settings, dc.password) as box:
+            hit = find_message_id(box, "Sent", "<pobi.r1.1.abc@pobi.sandbox.test>")
+            assert hit is not None and hit.raw.endswith(b"x\r\n") and hit.internaldate
+            assert find_message_id(box, "Sent", "<pobi.r1.1.ab@pobi.sandbox.test>") is None
+            assert find_message_id(box, "Sent", "<pobi.r1.2.abc@pobi.sandbox.test>") is None
