@@ -81,8 +81,12 @@ class Doc:
     textareas: int = 0
 
 
+JSESSIONID = re.compile(r";jsessionid=[^?#/]*", re.I)
+
+
 def strip_fragment(url: str) -> str:
-    parts = urlsplit(url)
+    """The URL without its fragment (and without a Java session id in the path)."""
+    parts = urlsplit(JSESSIONID.sub("", url))
     return urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
 
 
@@ -92,7 +96,7 @@ def absolute(base: str, href: str) -> str:
     if not href or href.startswith(("javascript:", "#", "data:")):
         return ""
     try:
-        url = urljoin(base, href)
+        url = JSESSIONID.sub("", urljoin(base, href))
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return ""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.checks.dom import parse, strip_fragment
+from crawler.checks.dom import is_article_url, parse, strip_fragment
 from crawler.checks.section import last_segment
 from crawler.page import FindingDraft, PageView
 from crawler.text import label_key
@@ -21,6 +21,10 @@ from pobi.models import Channel
 KEYS = re.compile(
     r"(?<![a-z])(gop y|phan anh|kien nghi|gui y kien|y kien|lien he|contact|feedback|phan hoi)(?![a-z])"
 )
+COMMENTS = re.compile(
+    r"(?<![a-z])(binh luan|y kien ban doc|comment|viet binh luan|tra loi binh luan)(?![a-z])"
+)
+STRONG = re.compile(r"(?<![a-z])(gop y|phan anh|kien nghi|lien he)(?![a-z])")
 SLUGS = re.compile(r"(gop-?y|phan-?anh|kien-?nghi|y-?kien|lien-?he|contact|feedback|phan-?hoi)")
 
 
@@ -31,10 +35,16 @@ def check(page: PageView) -> list[FindingDraft]:
         return []
     page_context = " ".join([doc.title, *doc.headings[:1], page.link_text])
     slug = last_segment(page.url)
+    article = is_article_url(page.url)
     for form in forms:
         context = label_key(" ".join([form.text, form.heading]))
-        m = KEYS.search(context) or KEYS.search(label_key(page_context))
-        if m or SLUGS.search(slug):
+        if COMMENTS.search(context):
+            continue  # readers' comments under an article are not a channel to the agency
+        if article:  # a form on a news article counts only when it says so itself
+            m = STRONG.search(context)
+        else:
+            m = KEYS.search(context) or KEYS.search(label_key(page_context))
+        if m or (SLUGS.search(slug) and not article):
             label = m.group(1) if m else slug
             return [
                 FindingDraft(

@@ -752,6 +752,9 @@ class SiteBuilder:
                 f'<article><h1 class="title">{title}</h1><p class="date">Ngày {10 + i:02d}/03/2025</p>'
                 "<p>Nội dung bài viết về hoạt động của tỉnh.</p>"
                 f"{self.article_prose()}"
+                '<form class="binh-luan" method="post"><h3>Ý kiến bạn đọc</h3>'
+                '<input name="hoten" placeholder="Họ tên"><textarea name="binhluan"></textarea>'
+                "<button>Gửi bình luận</button></form>"
                 f"{self.share_html(self.u(url))}</article>"
             )
             self.page(url, title, body)

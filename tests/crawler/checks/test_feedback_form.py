@@ -47,3 +47,19 @@ def test_nfd_and_ascii() -> None:
     assert values(feedback_form.check(page)) == {BASE}
     page = view(FORM.format(h="Phan anh kien nghi", b="Gui"))
     assert values(feedback_form.check(page)) == {BASE}
+
+
+def test_readers_comment_boxes_are_not_feedback_forms() -> None:
+    comment = (
+        '<form><h3>Ý kiến bạn đọc</h3><input name="ten"><textarea name="nd"></textarea>'
+        "<button>Gửi bình luận</button></form>"
+    )
+    article = BASE + "tin-tuc/hoi-nghi-ve-ngan-sach-12345.html"
+    assert feedback_form.check(view(comment, url=article, title="Góp ý dự thảo nghị quyết")) == []
+    assert feedback_form.check(view(comment, url=BASE + "gop-y")) == []
+    # on an article, a form that names itself as feedback still counts
+    gop_y = FORM.format(h="Góp ý dự thảo văn bản", b="Gửi góp ý")
+    assert values(feedback_form.check(view(gop_y, url=article))) == {article}
+    # but an article's title alone does not make its form a feedback form
+    plain = FORM.format(h="Đăng ký nhận tin", b="Gửi")
+    assert feedback_form.check(view(plain, url=article, title="Liên hệ với chúng tôi")) == []

@@ -145,3 +145,10 @@ def test_questions_counted_on_a_wordpress_section() -> None:
     )
     d = by_value(qa_section.check(view(body, url=BASE + "?page_id=12")))[BASE + "?page_id=12"]
     assert d.details["questions_listed"] == 4
+
+
+def test_liferay_session_ids_are_dropped() -> None:
+    found = qa('<a href="/web/guest/hoi-ap;jsessionid=8F2A0C1D?p_p_id=x">x</a>')
+    assert found == {BASE + "web/guest/hoi-ap"}
+    page = view("<h1>Hỏi đáp</h1>", url=BASE + "web/guest/hoi-ap;jsessionid=ABC")
+    assert values(qa_section.check(page)) == {BASE + "web/guest/hoi-ap"}
