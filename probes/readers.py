@@ -115,7 +115,9 @@ def plan_sources(paths: list[Path]) -> list[MailSource]:
                 elif f.is_file() and f.suffix.lower() in EML_SUFFIXES:
                     out.append(MailSource(f, "eml", 1))
                     found = True
-                elif f.is_file() and f.suffix.lower() in MBOX_SUFFIXES:
+                elif f.is_file() and _looks_like_mbox(f):
+                    # .mbox files, and mbox files without a suffix (Thunderbird's "Inbox",
+                    # Apple Mail's "Inbox.mbox/mbox")
                     out.append(MailSource(f, "mbox", _mbox_count(f)))
                     found = True
             if not found:
@@ -123,7 +125,7 @@ def plan_sources(paths: list[Path]) -> list[MailSource]:
                     f"{path}: a folder with no .eml files, mbox files or Maildir in it.",
                 )
         elif path.is_file():
-            if _looks_like_mbox(path):
+            if path.suffix.lower() not in EML_SUFFIXES and _looks_like_mbox(path):
                 out.append(MailSource(path, "mbox", _mbox_count(path)))
             else:
                 out.append(MailSource(path, "eml", 1))

@@ -85,3 +85,27 @@ def test_a_file_vanishing_during_import_is_named(tmp_path: Path) -> None:
     f.unlink()
     with pytest.raises(InputError, match=r"a\.eml: cannot read"):
         list(source.messages())
+
+
+def test_mbox_files_without_suffix_inside_folders(tmp_path: Path) -> None:
+    """Apple Mail exports Inbox.mbox/mbox; Thunderbird keeps 'Inbox' next to 'Inbox.msf'."""
+    (tmp_path / "Inbox.mbox").mkdir()
+    make_mbox(tmp_path / "Inbox.mbox" / "mbox")
+    (tmp_path / "Inbox.mbox" / "table_of_contents").write_bytes(b"\x00\x01binary")
+    (tmp_path / "tb").mkdir()
+    make_mbox(tmp_path / "tb" / "Inbox")
+    (tmp_path / "tb" / "Inbox.msf").write_text('// <!-- <mdb:mork:z v="1.4"/> -->')
+    sources = plan_sources([tmp_path])
+    assert [(s.path.relative_to(tmp_path).as_posix(), s.kind, s.count) for s in sources] == [
+        ("Inbox.mbox/mbox", "mbox", 3),
+        ("tb/Inbox", "mbox", 3),
+    ]
+
+
+def test_an_eml_file_is_an_eml_file_even_with_a_from_line(tmp_path: Path) -> None:
+    """Its raw bytes (what raw_sha256 hashes) are the file's bytes, From_ line included."""
+    f = tmp_path / "one.eml"
+    data = b"From MAILER-DAEMON Mon Nov 23 10:00:00 2026\n" + RAW[0]
+    f.write_bytes(data)
+    (source,) = plan_sources([f])
+    assert source.kind == "eml" and list(source.messages()) == [(str(f), data)]
