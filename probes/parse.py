@@ -1,17 +1,18 @@
 """Robust parsing of received e-mail: any bytes in, a :class:`ParsedMail` out, never an exception.
 
-What is odd about a message is recorded as short flags (``messages.flags``):
+What is odd about a message is recorded as short flags (``messages.flags``); docs/replies.md
+explains each for researchers:
 
-- ``synthesized_message_id``: no usable Message-ID; one was made from the SHA-256 of the bytes
-- ``no_date`` / ``bad_date``: no usable date anywhere / a Date header that does not parse
-- ``bad_charset`` / ``charset_mismatch:<declared>-><used>``: unknown label / wrong label
-- ``bad_header_encoding``: an RFC 2047 encoded word that did not decode cleanly
-- ``bad_address``: a From/To/Cc value without a usable address
+- ``synthesized_message_id`` (no usable Message-ID: one is made from the SHA-256 of the bytes),
+  ``long_message_id``
+- ``no_date`` / ``bad_date`` / ``bad_received_date``; ``no_from`` / ``bad_address``
+- ``bad_charset`` / ``charset_mismatch:<declared>-><used>``; ``raw_8bit_header`` /
+  ``bad_header_encoding``; ``bad_transfer_encoding``
 - ``defects:<Name>,...``: what Python's MIME parser complained about (missing boundaries, ...)
 - ``utf7``, ``tnef``, ``uuencode``: bodies in these encodings (decoded or kept as attachments)
 - ``html_only``: the text comes from an HTML part (converted to text, never rendered)
-- ``body_truncated``: the text was longer than :data:`BODY_CAP` characters
-- ``large_attachment``: an attachment over :data:`LARGE_ATTACHMENT` bytes
+- ``body_truncated`` (over :data:`BODY_CAP` characters), ``large_attachment`` (over
+  :data:`LARGE_ATTACHMENT` bytes), ``too_many_parts`` (over :data:`MAX_PARTS`)
 - ``not_email``: the bytes do not look like a message at all (no header block)
 - ``parse_error:<Exception>``: the parser itself failed; the message is stored with what we have
 """
