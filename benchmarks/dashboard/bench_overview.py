@@ -53,17 +53,20 @@ CHROME_ARGS = [
 POBI = str(Path(sys.executable).parent / "pobi")
 
 SERVER_SIDE = r"""
-import sys, time, json
+import sys, time, json, resource
 sys.path.insert(0, {root!r})
 from streamlit.testing.v1 import AppTest
 from dashboard.serve import warm
 warm()  # what `pobi dashboard` does before it opens the port
 at = AppTest.from_file({app!r}, default_timeout=300)
-t0 = time.perf_counter(); at.run(); t1 = time.perf_counter()
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+c0 = cpu(); t0 = time.perf_counter(); at.run(); t1 = time.perf_counter(); c1 = cpu()
 assert not at.exception, [e.message for e in at.exception]
 assert len(at.dataframe[0].value) == 63
-at.run(); t2 = time.perf_counter()
-print(json.dumps({{"cold": t1 - t0, "warm": t2 - t1}}))
+at.run(); t2 = time.perf_counter(); c2 = cpu()
+print(json.dumps({{"cold": t1 - t0, "warm": t2 - t1, "cold_cpu": c1 - c0, "warm_cpu": c2 - c1}}))
 """
 
 
@@ -75,6 +78,38 @@ def server_side(env: dict[str, str]) -> dict[str, float]:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _procs() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds used so far), for every process we can read."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
+    return out
+
+
+def tree_cpu(root: int, procs: dict[int, tuple[int, float]] | None = None) -> float:
+    """CPU seconds used by ``root`` and all its living descendants."""
+    procs = procs or _procs()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+    total, stack = 0.0, [root]
+    while stack:
+        pid = stack.pop()
+        total += procs.get(pid, (0, 0.0))[1]
+        stack.extend(children.get(pid, []))
+    return total
 
 
 def browser_side(env: dict[str, str]) -> dict[str, float]:
@@ -93,7 +128,10 @@ def browser_side(env: dict[str, str]) -> dict[str, float]:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             out = {}
+            me = os.getpid()
             for label in ("cold", "warm"):
+                before = _procs()
+                server0, all0 = tree_cpu(proc.pid, before), tree_cpu(me, before)
                 t0 = time.perf_counter()
                 if label == "cold":
                     page.goto(f"http://127.0.0.1:{port}/?lang=en")
@@ -102,6 +140,11 @@ def browser_side(env: dict[str, str]) -> dict[str, float]:
                 page.get_by_text("Click a column header to sort").first.wait_for(timeout=120_000)
                 page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=120_000)
                 out[label] = time.perf_counter() - t0
+                after = _procs()
+                server = tree_cpu(proc.pid, after) - server0
+                out[label + "_server_cpu"] = server
+                # Chromium and Playwright's driver: everything under us but the server
+                out[label + "_browser_cpu"] = tree_cpu(me, after) - all0 - server
             browser.close()
         return out
     finally:
@@ -128,6 +171,7 @@ def main() -> None:
             t0 = time.perf_counter()
             seeded = seed_store(tmp / "home", rounds, unscored=(), with_evidence=False, url=url)
             build = time.perf_counter() - t0
+            print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (before)")
             env = {**os.environ, "POBI_HOME": str(seeded.home), "POBI_DATABASE_URL": url}
             sizes = _sizes(url)
             print(
@@ -136,16 +180,20 @@ def main() -> None:
             )
             runs = [server_side(env) for _ in range(args.repeat)]
             rows = [
-                ("server: first run (empty caches)", [r["cold"] for r in runs]),
-                ("server: rerun (cached)", [r["warm"] for r in runs]),
+                ("server: first run (empty caches), wall", [r["cold"] for r in runs]),
+                ("server: first run, CPU", [r["cold_cpu"] for r in runs]),
+                ("server: rerun (cached), wall", [r["warm"] for r in runs]),
             ]
             if not args.no_browser and Path(CHROMIUM).exists():
                 b = [browser_side(env) for _ in range(args.repeat)]
                 rows += [
-                    ("browser: first render (fresh server)", [r["cold"] for r in b]),
-                    ("browser: reload (cached)", [r["warm"] for r in b]),
+                    ("browser: first render (fresh server), wall", [r["cold"] for r in b]),
+                    ("browser: first render, server CPU", [r["cold_server_cpu"] for r in b]),
+                    ("browser: first render, Chromium CPU", [r["cold_browser_cpu"] for r in b]),
+                    ("browser: reload (cached), wall", [r["warm"] for r in b]),
+                    ("browser: reload, server CPU", [r["warm_server_cpu"] for r in b]),
                 ]
-            print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (after)")
             print("| measure | median s | min s | max s |\n|---|---|---|---|")
             for name, values in rows:
                 print(
