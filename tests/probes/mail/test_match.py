@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from pobi.models import MatchMethod
 from probes.classify import classify
 from probes.match import RoundRequests, match_message
 from probes.parse import parse
+from probes.token import find_tokens, fold
 from tests.probes.mail.conftest import MailWorld, load_corpus_module
 
 mc = load_corpus_module()
@@ -193,3 +197,25 @@ def test_our_own_mail_is_never_a_reply(world: MailWorld) -> None:
         assert m.method == MatchMethod.UNMATCHED and "sent by us" in m.detail
         # without the reply address configured it would have matched by thread
         assert match_message(p, classify(p), reqs, mc.SECRET).method == MatchMethod.THREAD
+
+
+RETYPE = {"0": "oO0", "1": "lI1", "l": "l1I", "o": "o0O"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12), st.text("0123456789abcdef", min_size=8, max_size=8))
+def test_property_only_the_right_mac_verifies(n: int, mac: str) -> None:
+    addr = f"pobi+2026-{n}-{mac}@{mc.REPLY_DOMAIN}"
+    hits = find_tokens(addr, ["2026"], mc.SECRET, "To")
+    assert bool(hits) == (fold(mac) == fold(mc.mac8(n)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(1, 12), st.data())
+def test_property_retyping_never_loses_or_moves_a_token(n: int, data: st.DataObject) -> None:
+    token = f"2026-{n}-{mc.mac8(n)}"
+    retyped = "".join(
+        data.draw(st.sampled_from(RETYPE.get(ch, ch.lower() + ch.upper()))) for ch in token
+    )
+    hits = find_tokens(f"<pobi+{retyped}@{mc.REPLY_DOMAIN}>", ["2026"], mc.SECRET, "To")
+    assert [(h.round_id, h.n) for h in hits] == [("2026", n)]
