@@ -1179,12 +1179,18 @@ def build_test_farm(seed: int = 7) -> World:
         (
             "12",
             SiteKind.PORTAL,
-            Recipe(cms="vnpt", labels="nfd", emails=("script",), qa_label="Câu hỏi thường gặp"),
+            Recipe(
+                cms="vnpt",
+                labels="nfd",
+                emails=("script",),
+                qa_label="Câu hỏi thường gặp",
+                qa_questions=2,
+            ),
         ),
         (
             "14",
             SiteKind.PORTAL,
-            Recipe(cms="vnpt", js_menu=True, emails=("mailto",), info_access=True),
+            Recipe(cms="vnpt", js_menu=True, emails=("mailto",), info_access=True, qa_questions=2),
         ),
         (
             "15",
@@ -1258,7 +1264,9 @@ def build_test_farm(seed: int = 7) -> World:
         (
             "31",
             SiteKind.PORTAL,
-            Recipe(cms="vnpt", spa=True, emails=("mailto",), facebook=fb),
+            Recipe(
+                cms="vnpt", spa=True, emails=("mailto",), facebook=fb, qa_questions=2, decoys=False
+            ),
         ),
         (
             "33",
@@ -1301,7 +1309,14 @@ def build_test_farm(seed: int = 7) -> World:
         (
             "12",
             SiteKind.FINANCE,
-            Recipe(cms="vnpt", emails=("script",), js_menu=True, qa_label="Gửi câu hỏi"),
+            Recipe(
+                cms="vnpt",
+                emails=("script",),
+                js_menu=True,
+                qa_label="Gửi câu hỏi",
+                qa_questions=2,
+                decoys=False,
+            ),
         ),
         (
             "14",
@@ -1336,7 +1351,7 @@ def build_test_farm(seed: int = 7) -> World:
         (
             "79",
             SiteKind.FINANCE,
-            Recipe(cms="vnpt", spa=True, emails=("mailto",), qa=True),
+            Recipe(cms="vnpt", spa=True, emails=("mailto",), qa=True, qa_questions=2, decoys=False),
         ),
         (
             "38",
