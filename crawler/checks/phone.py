@@ -17,7 +17,7 @@ from pobi.models import Channel
 
 LABEL = re.compile(
     r"(?<![a-z0-9])(duong day nong|hotline|tong dai(?: dien thoai)?|so dien thoai|dien thoai(?: lien he| co dinh| di dong)?"
-    r"|sdt|s\.d\.t|d\.t|dt|tel|phone|fax|di dong|dd)(?![a-z0-9])\s*[:.\-]?",
+    r"|sdt|s\.d\.t|d\.t|dt|tel|phone|fax|di dong)(?![a-z0-9])\s*[:.\-]?",
     re.I,
 )
 HOTLINE_LABELS = ("duong day nong", "hotline", "tong dai")
