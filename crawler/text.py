@@ -47,7 +47,10 @@ def fold(text: str) -> str:
 
 
 def fold_lower(text: str) -> str:
-    return fold(text).lower()
+    """Folded and case-folded ('Đường' -> 'duong'). Length kept for Vietnamese text."""
+    folded = fold(text)
+    lowered = folded.casefold()
+    return lowered if len(lowered) == len(folded) else folded.lower()
 
 
 def label_key(text: str) -> str:
