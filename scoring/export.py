@@ -6,6 +6,7 @@ same ``as_of`` ⇒ byte-identical files. An empty round gives headers only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -149,6 +150,43 @@ def score_tables(
     return tidy, rankings, wide, wide_table
 
 
+def _rubric_extra(rub: Rubric) -> str:
+    lines = [
+        f"## Rubric / Bộ tiêu chí: `{rub.id}` version `{rub.version}`",
+        "",
+        f"{rub.title_en}. {rub.title_vi}.",
+        "",
+        "Points: a=100, b=67, c=33, d=0, e=not applicable (left out). Index: mean of applicable "
+        "points within each pillar, then the weighted mean of the pillars.",
+        "",
+        "| pillar | weight | name | tên |",
+        "|---|---|---|---|",
+    ]
+    lines += [
+        f"| `{p.id}` | {p.weight:g} | {p.name_en} | {p.name_vi} |" for p in rub.pillars.values()
+    ]
+    for ind in rub.indicators:
+        lines += [
+            "",
+            f"### `{ind.id}` ({ind.pillar})",
+            "",
+            f"{ind.question_en}  ",
+            f"{ind.question_vi}",
+            "",
+            "| answer | criteria | tiêu chí |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {a.value} | {_cell(o.en)} | {_cell(o.vi)} |" for a, o in ind.options.items()]
+        params = ", ".join(f"{k} = {json.dumps(v)}" for k, v in ind.params.items())
+        rule = f"`{ind.rule}` ({params})" if params else f"`{ind.rule}`"
+        lines += ["", f"Evidence read: {'; '.join(ind.evidence)}. Rule: {rule}."]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def _statistics_extra() -> str:
     lines = [
         "## Measures in `statistics.csv` / Các đại lượng",
@@ -259,7 +297,8 @@ def export_round(
             write_json(path, datapackage(tables, meta, bom=bom))
             result.files.append(path)
         path = out / "CODEBOOK.md"
-        path.write_text(codebook(tables, meta, _statistics_extra()), encoding="utf-8")
+        extra = _statistics_extra() + "\n\n" + _rubric_extra(rub)
+        path.write_text(codebook(tables, meta, extra), encoding="utf-8")
         result.files.append(path)
         if fmt in ("xlsx", "all"):
             path = out / f"pobi-{round_id}.xlsx"
