@@ -50,7 +50,8 @@ def test_plan_send_answer_collect_code_export(
     published, findings = world()
     agencies = plan_agencies(published, seed=11)
     counts = agencies.counts()
-    assert counts["finance"]["substantive"] == 4  # ~1 in 8 of 30 finance departments
+    # ~1 in 8 of the 30 finance departments answers substantively (on time or late)
+    assert counts["finance"]["substantive"] + counts["finance"]["late"] == 4
     assert all(counts["finance"].get(b.value, 0) >= 1 for b in Behaviour)
     with MailSandbox(agencies.addresses(), bouncing=agencies.bouncing()) as mail:
         for key, value in configure_home(home, mail).items():

@@ -87,7 +87,8 @@ def published(n_finance: int, n_portal: int) -> dict[str, tuple[str, str]]:
 def test_agencies_calibrated_like_pobi_2019_and_deterministic() -> None:
     plan = plan_agencies(published(63, 63), seed=5)
     finance = Counter(a.behaviour for a in plan.agencies.values() if a.site_kind == "finance")
-    assert finance[Behaviour.SUBSTANTIVE] == 8  # 8 of 63, as in POBI 2019
+    # 8 of 63 answer substantively (on time or late), as in POBI 2019
+    assert finance[Behaviour.SUBSTANTIVE] + finance[Behaviour.LATE] == 8
     assert finance[Behaviour.SILENT] > 63 / 2  # most are silent
     assert all(finance[b] >= 1 for b in Behaviour)
     routes = Counter(
