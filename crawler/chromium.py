@@ -17,6 +17,15 @@ from scrapy_playwright.page import PageMethod
 from crawler.settings import EVIDENCE_SLOT
 
 ABORTED_TYPES = frozenset({"media", "font", "websocket", "eventsource", "manifest"})
+SETTLE_MS = 5000  # after the load event, wait at most this long for the network to go quiet
+
+
+async def settle(page: Any) -> None:
+    """Let scripts finish fetching (menus, e-mails loaded by XHR); never fail on a busy page."""
+    try:
+        await page.wait_for_load_state("networkidle", timeout=SETTLE_MS)
+    except Exception:  # a page that keeps polling is still worth reading
+        return
 
 
 class SharedHandler(ScrapyPlaywrightDownloadHandler):
@@ -71,8 +80,9 @@ def browser_request(
     priority: int = 0,
 ) -> Request:
     """A request that opens ``url`` in Chromium with the archived ``body`` and screenshots it."""
-    methods = [PageMethod("screenshot", full_page=True, type="png")]
-    goto = {"wait_until": "load"} if evidence_only else {"wait_until": "networkidle"}
+    shot = PageMethod("screenshot", full_page=True, type="png")
+    methods = [shot] if evidence_only else [PageMethod(settle), shot]
+    goto = {"wait_until": "load"}
     m = {
         **meta,
         "playwright": True,

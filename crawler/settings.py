@@ -77,7 +77,8 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
                 },
                 "PLAYWRIGHT_MAX_CONTEXTS": 1,
                 "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
-                "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(c.timeout * 1000),
+                # the page comes from the archive and the browser can be slow on a busy machine
+                "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(max(c.timeout, 30.0) * 1000),
                 "PLAYWRIGHT_ABORT_REQUEST": "crawler.chromium.abort_request",
                 "PLAYWRIGHT_CONTEXTS": {
                     "default": {

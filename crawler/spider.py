@@ -336,7 +336,36 @@ class SiteSpider(scrapy.Spider):
         )
         return out
 
+    def _retry_in_browser(self, site: SiteState, failure: Any) -> list[Request]:
+        """One more try for a failed render or screenshot (usually a busy machine)."""
+        request = failure.request
+        meta = request.meta
+        if meta.get("pobi_browser_retry"):
+            return []
+        self.logger.warning(
+            "browser failed on %s (%s); trying once more", request.url, failure.value
+        )
+        site.outstanding += 1
+        return [
+            chromium.browser_request(
+                request.url,
+                body=meta["pobi_body"],
+                content_type=meta.get("pobi_content_type", ""),
+                meta={
+                    **{k: v for k, v in meta.items() if k.startswith("pobi_")},
+                    "pobi_browser_retry": True,
+                },
+                callback=request.callback,
+                errback=request.errback,
+                evidence_only=meta.get("pobi_kind") == "shot",
+                priority=request.priority,
+            )
+        ]
+
     def _on_render_failed(self, site: SiteState, failure: Any) -> list[Request]:
+        retry = self._retry_in_browser(site, failure)
+        if retry:
+            return retry
         meta = failure.request.meta
         exchange: Exchange = meta["pobi_exchange"]
         site.render_wanted[exchange.url] = meta["pobi_reason"]
@@ -708,6 +737,9 @@ class SiteSpider(scrapy.Spider):
         return []
 
     def _on_screenshot_failed(self, site: SiteState, failure: Any) -> list[Request]:
+        retry = self._retry_in_browser(site, failure)
+        if retry:
+            return retry
         meta = failure.request.meta
         self.logger.warning("screenshot of %s failed: %s", meta["pobi_found_on"], failure.value)
         return []

@@ -24,6 +24,8 @@ from tests.crawler.engine.helpers import (
 )
 from tests.crawler.engine.websites import Silent, Site, closed_port_url, html
 
+pytestmark = [pytest.mark.xdist_group("crawl-edges"), pytest.mark.browser]
+
 LINKS = "".join(f'<a href="/p{i}">trang {i}</a>' for i in range(30))
 FILLER = "<p>" + "Cổng thông tin điện tử tỉnh. " * 20 + "</p>"
 
@@ -34,7 +36,7 @@ def _calendar(path: str) -> tuple[int, dict[str, str], bytes]:
     return (200, {"Content-Type": "text/html; charset=utf-8"}, body.encode())
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     other = Site({"/": html(f"{FILLER}<a href='mailto:other@site.test'>x</a>")}).start()
     moved_to = Site(

@@ -25,7 +25,7 @@ from tests.crawler.engine.helpers import channel_rows, crawl, crawl_env, new_rou
 pytestmark = [pytest.mark.xdist_group("crawl-farm"), pytest.mark.browser]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     folder = tmp_path_factory.mktemp("farm")
     sites_file, truth_file = folder / "sites.csv", folder / "truth.csv"
@@ -58,7 +58,7 @@ def _keys(rows: list[dict[str, Any]]) -> set[tuple[str, ...]]:
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def auto(farm: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     home = tmp_path_factory.mktemp("auto") / "home"
     home.mkdir()
