@@ -61,40 +61,56 @@ def _subject_key(subject: str) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
+def _evidence(
+    message: Message, r: ProbeRequest, sender_domain: str, subject: str, body: str
+) -> dict[str, tuple[float, str]]:
+    """Each kind of evidence for one request: name -> (points, reason)."""
+    found: dict[str, tuple[float, str]] = {}
+    rdomain = domain_of(r.recipient)
+    if sender_domain and sender_domain == rdomain:
+        found["domain"] = (3.0, f"same domain as {r.recipient}")
+    elif sender_domain and provincial_domain(sender_domain) == provincial_domain(rdomain):
+        found["domain"] = (2.0, f"same provincial domain {provincial_domain(rdomain)}")
+    if subject and r.subject:
+        ratio = difflib.SequenceMatcher(None, subject, _subject_key(r.subject)).ratio()
+        if ratio >= 0.5:
+            found["subject"] = (round(2 * ratio, 2), f"subject {ratio:.0%} similar")
+    if r.recipient and r.recipient.lower() in body:
+        found["text"] = (1.0, f"text mentions {r.recipient}")
+    received = aware(message.received_at) if message.received_at else None
+    if r.sent_at and received:
+        days = (received - aware(r.sent_at)).total_seconds() / 86400
+        if days < 0:
+            found["date"] = (-1.0, "received before the request was sent")
+        elif days <= 30:
+            found["date"] = (round(1 - days / 30, 2), f"received {days:.0f} days after sending")
+    return found
+
+
 def suggest(message: Message, requests: list[ProbeRequest], limit: int = 3) -> list[Suggestion]:
-    out: list[Suggestion] = []
+    """The likeliest requests for an unmatched message, with reasons.
+
+    Evidence that is the same for every request (one subject for all, one sending day) tells
+    nothing apart, so it is left out; a request needs some evidence of its own to be suggested.
+    """
     sender_domain = domain_of(message.from_addr)
     subject = _subject_key(message.subject)
     body = (message.body_text or "")[:50_000].lower()
-    received = aware(message.received_at) if message.received_at else None
-    for r in requests:
-        score = 0.0
-        why: list[str] = []
-        rdomain = domain_of(r.recipient)
-        if sender_domain and sender_domain == rdomain:
-            score += 3
-            why.append(f"same domain as {r.recipient}")
-        elif sender_domain and provincial_domain(sender_domain) == provincial_domain(rdomain):
-            score += 2
-            why.append(f"same provincial domain {provincial_domain(rdomain)}")
-        if subject and r.subject:
-            ratio = difflib.SequenceMatcher(None, subject, _subject_key(r.subject)).ratio()
-            if ratio >= 0.5:
-                score += 2 * ratio
-                why.append(f"subject {ratio:.0%} similar")
-        if r.recipient and r.recipient.lower() in body:
-            score += 1
-            why.append(f"text mentions {r.recipient}")
-        if r.sent_at and received:
-            days = (received - aware(r.sent_at)).total_seconds() / 86400
-            if days < 0:
-                score -= 1
-                why.append("received before the request was sent")
-            elif days <= 30:
-                score += 1 - days / 30
-                why.append(f"received {days:.0f} days after sending")
+    per_request = [(r, _evidence(message, r, sender_domain, subject, body)) for r in requests]
+    uninformative = set()
+    if len(requests) > 1:
+        for name in ("domain", "subject", "text", "date"):
+            values = {round(ev[name][0], 1) if name in ev else None for _, ev in per_request}
+            if len(values) == 1:
+                uninformative.add(name)
+    out: list[Suggestion] = []
+    for r, ev in per_request:
+        useful = {k: v for k, v in ev.items() if k not in uninformative}
+        if not any(points > 0 for points, _ in useful.values()):
+            continue
+        score = round(sum(points for points, _ in useful.values()), 2)
         if score > 0.5:
-            out.append(Suggestion(r.id, round(score, 2), tuple(why)))
+            out.append(Suggestion(r.id, score, tuple(reason for _, reason in useful.values())))
     out.sort(key=lambda s: (-s.score, s.request_id))
     return out[:limit]
 

@@ -30,38 +30,57 @@ def test_provincial_domain() -> None:
     assert provincial_domain("gmail.com") == "gmail.com"
 
 
-def test_suggestions_rank_domain_subject_and_date(world: MailWorld) -> None:
+def b64(text: str) -> str:
+    import base64
+
+    return f"=?utf-8?B?{base64.b64encode(text.encode()).decode()}?="
+
+
+def test_suggestions_use_evidence_that_tells_requests_apart(world: MailWorld) -> None:
+    with world.store.session() as s:
+        s.get(ProbeRequest, "2026-7").subject = "[POBI-2026-7] Hỏi về quyết toán ngân sách 2025"
     pk = put(
         world,
         (
             "From: vanthu@stc.hue.gov.vn\nTo: pobi@x.org\nDate: Wed, 04 Nov 2026 09:00:00 +0700\n"
-            f"Subject: =?utf-8?B?{__import__('base64').b64encode(('TL: ' + mc.SUBJECT).encode()).decode()}?=\n\nx"
+            f"Subject: {b64('TL: Hỏi về quyết toán ngân sách 2025')}\n\nx"
         ).encode(),
     )
     with world.store.session() as s:
         assert [m.id for m in holding_messages(s, "2026")] == [pk]
-        m = s.get(Message, pk)
         reqs = list(s.scalars(select(ProbeRequest)))
-        sug = suggest(m, reqs)
+        sug = suggest(s.get(Message, pk), reqs)
     assert sug[0].request_id == "2026-7"
-    assert any("hue.gov.vn" in r for r in sug[0].reasons)
-    assert any("subject" in r for r in sug[0].reasons) and any(
-        "days after" in r for r in sug[0].reasons
-    )
-    assert sug[0].score > sug[1].score
+    assert sug[0].reasons[0] == "same provincial domain hue.gov.vn"
+    assert any("subject" in r for r in sug[0].reasons)
+    # every request was sent the same day: the date tells them apart for none
+    assert not any("days after" in r for x in sug for r in x.reasons)
+
+
+def test_evidence_shared_by_all_requests_suggests_nothing(world: MailWorld) -> None:
+    with world.store.session() as s:
+        reqs = list(s.scalars(select(ProbeRequest)))
+        m = Message(
+            from_addr="someone@gmail.com",
+            subject="TL: " + mc.SUBJECT,  # the same subject went to everyone
+            body_text="",
+            received_at=datetime(2026, 11, 4, tzinfo=UTC),
+        )
+        assert suggest(m, reqs) == []
 
 
 def test_received_before_sending_is_penalised(world: MailWorld) -> None:
     with world.store.session() as s:
+        s.get(ProbeRequest, "2026-5").sent_at = datetime(2026, 11, 20, tzinfo=UTC)
         reqs = list(s.scalars(select(ProbeRequest)))
         m = Message(
-            from_addr="x@stc.hue.gov.vn",
+            from_addr="x@gmail.com",
             subject="",
             body_text="",
-            received_at=datetime(2026, 10, 1, tzinfo=UTC),
+            received_at=datetime(2026, 11, 4, tzinfo=UTC),
         )
-        top = suggest(m, reqs)[0]
-    assert top.request_id == "2026-7" and "received before the request was sent" in top.reasons
+        ids = [x.request_id for x in suggest(m, reqs, limit=20)]
+    assert "2026-5" not in ids and len(ids) == 11
 
 
 def test_assign_bounce_marks_request_bounced_and_keeps_history(world: MailWorld) -> None:
