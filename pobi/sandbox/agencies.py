@@ -375,9 +375,9 @@ def _auto_reply(agency: Agency, request: bytes, *, when: datetime, mid: str) -> 
 
 
 def answer(mail: MailSandbox, plan: AgencyPlan, *, calendar: Calendar | None = None) -> GroundTruth:
-    """Read every request the researcher sent (the sandbox's Sent folder, which equals what was
-    accepted), let each agency answer by its behaviour, deliver the replies with their dates,
-    and return the ground truth. Idempotent for a sandbox: requests already answered are not
+    """Every agency reads the requests delivered to its mailbox (a bouncing address has none:
+    its requests are taken from the researcher's Sent folder) and answers by its behaviour; the
+    replies are delivered with their dates, and the ground truth is returned. Idempotent for a sandbox: requests already answered are not
     answered again."""
     cal = calendar or Calendar()
     plain = mail.researcher
@@ -385,12 +385,19 @@ def answer(mail: MailSandbox, plan: AgencyPlan, *, calendar: Calendar | None = N
     latest: datetime | None = None
     reached: set[str] = set()
     answered = mail.answered
-    for stored in mail.messages(mail.researcher, "Sent"):
+    # Each agency reads its own mailbox; a bouncing address has none, so its requests are
+    # known from what the researcher sent (the Sent folder equals what the server accepted).
+    inbox: list[tuple[Agency, Any]] = []
+    for address, ag in sorted(plan.agencies.items()):
+        if ag.behaviour is not Behaviour.BOUNCE:
+            inbox += [(ag, m) for m in mail.messages(address)]
+    for m in mail.messages(mail.researcher, "Sent"):
+        ag = plan.agencies.get(parseaddr(_header(m.raw, "To"))[1].lower())
+        if ag is not None and ag.behaviour is Behaviour.BOUNCE:
+            inbox.append((ag, m))
+    for agency, stored in inbox:
         raw = stored.raw
-        to = parseaddr(_header(raw, "To"))[1].lower()
-        agency = plan.agencies.get(to)
-        if agency is None:
-            continue
+        to = agency.address
         reached.add(to)
         subject = _header(raw, "Subject")
         tag_m = _TAG.search(subject)
