@@ -262,3 +262,31 @@ def test_code_csv_export_import(
     again = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [x["coding"] for x in again] == [x["coding"] for x in rows]
     assert {x["coder"] for x in again if x["coding"]} == {"tester"}
+
+
+def test_import_into_postgresql(
+    pg_url: str, home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, corpus: list, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """The same command against a team's PostgreSQL (POBI_DATABASE_URL)."""
+    monkeypatch.setenv("POBI_DATABASE_URL", pg_url)
+    monkeypatch.setenv("POBI_TOKEN_SECRET", mc.SECRET)
+    store = Store.open(load_config())
+    with store.session() as s:
+        add_requests(s, mc)
+    store.close()
+    box = mailbox.mbox(tmp_path / "replies.mbox")
+    for s in corpus[::30]:
+        box.add(s.raw)
+    box.flush()
+    box.close()
+    n = len(corpus[::30])
+    r = run_pobi("probe", "import", "--round", "2026", str(tmp_path / "replies.mbox"))
+    assert r.returncode == 0, r.stderr
+    assert f"Stored {n} new messages, 0 duplicates" in r.stdout
+    r = invoke(capsys, "probe", "import", "--round", "2026", str(tmp_path / "replies.mbox"))
+    assert r.returncode == 0 and f"Stored 0 new messages, {n} duplicates" in r.stdout
+    store = Store.open(load_config())
+    with store.session() as s:
+        assert store.engine.dialect.name == "postgresql"
+        assert len(list(s.scalars(select(Message)))) == n
+    store.close()
