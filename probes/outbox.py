@@ -76,6 +76,19 @@ DATA_MARK = "DATA: message handed to the server"
 SENDABLE = (S.DRAFT.value, S.QUEUED.value, S.FAILED.value)
 
 
+PLANNED_KINDS = {"finance", "portal", "override"}
+
+
+def _addressed_to(raw: bytes) -> set[str]:
+    """Every address in the message's To, Cc and Bcc headers (lower-cased)."""
+    from email import message_from_bytes
+    from email.utils import getaddresses
+
+    msg = message_from_bytes(raw)
+    values = [str(v) for h in ("To", "Cc", "Bcc") for v in msg.get_all(h, [])]
+    return {a.lower() for _n, a in getaddresses(values) if a}
+
+
 def transition(session: Session, req: ProbeRequest, to: RequestState, detail: str) -> None:
     """Change a request's state (checked against ALLOWED) and journal it."""
     if to.value not in ALLOWED[RequestState(req.state)]:
@@ -489,6 +502,13 @@ async def _send_one(
         assert req is not None
         raw = evidence.read(req.eml_sha256)
         envelope_from, recipient = req.reply_address, req.recipient
+        planned = _addressed_to(raw)
+        if planned != {recipient.lower()} or req.recipient_kind not in PLANNED_KINDS:
+            raise StateError(
+                f"Request {rid}: its stored message is addressed to {sorted(planned)}, not to its "
+                f"planned recipient {recipient}; nothing was sent.",
+                hint="Only the round's planned recipients can be sent to: pobi probe plan.",
+            )
         if sha256_bytes(raw) != req.eml_sha256:
             raise EvidenceError(
                 f"The stored e-mail of request {rid} does not match its hash {req.eml_sha256}: "

@@ -284,3 +284,25 @@ def test_missing_secrets_are_clear_errors(
     assert code == 2 and message in err and "Traceback" not in err
     assert sandbox.accepted == 0
     assert set(states(planned).values()) == {"draft"}
+
+
+def test_only_planned_recipients(
+    planned: Store, sandbox: MailSandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A request row changed after queueing (its recipient no longer the one in the fixed
+    message) is refused before any byte leaves."""
+    from pobi.config import load_config
+    from pobi.evidence import EvidenceStore as Ev
+    from pobi.store.tables import ProbeRequest
+    from probes.outbox import Composer, load_ask, queue_request
+
+    cfg = load_config()
+    with planned.session() as s:
+        composer = Composer.for_round(s, cfg, "r1", load_ask())
+        for req in s.query(ProbeRequest).order_by(ProbeRequest.n):
+            queue_request(s, Ev(cfg.evidence_dir), composer, req)
+        s.query(ProbeRequest).filter_by(n=1).one().recipient = "ubnd@hanoi.sandbox.test"
+    code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 5 and "not to its planned recipient" in err
+    assert len(sandbox.messages("ubnd@hanoi.sandbox.test")) == 0
+    assert len(sandbox.messages("stc@hanoi.sandbox.test")) == 0
