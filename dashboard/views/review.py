@@ -15,6 +15,25 @@ def _coder(ctx) -> str:
     return st.text_input(ctx.t("coder_name"), key="coder", help=ctx.t("coder_help"))
 
 
+def _columns(ctx) -> dict[str, str]:
+    keys = {
+        "province_code": "col_code",
+        "site_kind": "col_site_kind",
+        "channel": "col_channel",
+        "value": "col_value",
+        "found_on": "col_found_on",
+        "review": "col_review",
+        "request_id": "col_request",
+        "kind": "col_kind",
+        "received_at": "col_received_at",
+        "from_addr": "col_from",
+        "subject": "col_subject",
+        "coding": "col_coding",
+        "match_method": "col_match",
+    }
+    return {col: ctx.t(key) for col, key in keys.items()}
+
+
 def _done(ctx, key: str, **fmt) -> None:
     st.session_state["review_flash"] = ctx.t(key, **fmt)
 
@@ -46,7 +65,9 @@ if require_round(ctx):
                 key="f_filter",
             )
             shown = findings if only == "all" else findings[findings["review"] == only]
-            st.dataframe(shown, hide_index=True, width="stretch", height=260)
+            st.dataframe(
+                shown, hide_index=True, width="stretch", height=260, column_config=_columns(ctx)
+            )
             with st.form("finding_review", clear_on_submit=True):
                 fid = st.selectbox(
                     ctx.t("finding"),
@@ -80,7 +101,11 @@ if require_round(ctx):
             uncoded = st.toggle(ctx.t("only_uncoded"), key="c_uncoded")
             shown = msgs[msgs["coding"] == ""] if uncoded else msgs
             st.dataframe(
-                shown.drop(columns=["body_text"]), hide_index=True, width="stretch", height=260
+                shown.drop(columns=["body_text"]),
+                hide_index=True,
+                width="stretch",
+                height=260,
+                column_config=_columns(ctx),
             )
             if not shown.empty:
                 pk = st.selectbox(
@@ -122,6 +147,7 @@ if require_round(ctx):
                 hide_index=True,
                 width="stretch",
                 height=200,
+                column_config=_columns(ctx),
             )
             pk = st.selectbox(
                 ctx.t("message"),
