@@ -65,6 +65,7 @@ class Image:
     alt: str
     context: str  # text of the parent block (NFC, squashed)
     in_link: str  # href of an enclosing link, if any
+    before: str = ""  # the block's text before the image (and the previous table cell's)
 
 
 @dataclass
@@ -227,6 +228,23 @@ def _in_prose(tag: Tag) -> bool:
     return False
 
 
+def _text_before(tag: Tag, block: Tag, limit: int = 200) -> str:
+    """Visible text of ``block`` that comes before ``tag`` (at most ``limit`` characters)."""
+    parts: list[str] = []
+    size = 0
+    for el in tag.previous_elements:
+        if el is block:
+            break
+        if isinstance(el, NavigableString) and not isinstance(el, SKIP_STRINGS):
+            if el.parent is not None and el.parent.name in INVISIBLE:
+                continue
+            parts.append(str(el))
+            size += len(el)
+            if size > limit:
+                break
+    return squash(nfc("".join(reversed(parts))))[-limit:]
+
+
 def _text_of(tag: Tag) -> str:
     parts = []
     for s in tag.descendants:
@@ -353,11 +371,13 @@ def _parse(url: str, html: str) -> Doc:
         while block is not None and block.name not in BLOCKS:
             block = block.parent
         context = _text_of(block) if isinstance(block, Tag) else ""
+        before = _text_before(img, block) if isinstance(block, Tag) else ""
         if isinstance(block, Tag) and block.name in ("td", "th", "dd"):
             # a table: the label sits in the previous cell
             prev = block.find_previous_sibling(["td", "th", "dt"])
             if isinstance(prev, Tag):
                 context = squash(_text_of(prev) + " " + context)
+                before = squash(_text_of(prev) + " " + before)
         link = img.find_parent("a")
         doc.images.append(
             Image(
@@ -365,6 +385,7 @@ def _parse(url: str, html: str) -> Doc:
                 alt=squash(nfc(str(img.get("alt") or "") + " " + str(img.get("title") or ""))),
                 context=context,
                 in_link=str(link.get("href") or "") if isinstance(link, Tag) else "",
+                before=before,
             )
         )
     for script in soup.find_all("script"):

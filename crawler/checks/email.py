@@ -46,7 +46,8 @@ WORDY = re.compile(
     re.I,
 )
 WORDY_TLDS = {"vn", "test"}  # "x at y dot com" is too often English prose
-IMAGE_LABEL = re.compile(r"(e-?mail|thu dien tu|hop thu|mail)\s*:?\s*$")
+IMAGE_LABEL = re.compile(r"(e-?mail|thu dien tu|hop thu)[^:]{0,40}:?\s*$")
+LABEL_ANYWHERE = re.compile(r"(e-?mail|thu dien tu|hop thu)[^:]{0,40}:")
 IMAGE_HINT = re.compile(r"(e-?mail|mail|thu-?dien-?tu|hopthu|lien-?he)", re.I)
 PRIORITY = {"mailto": 0, "cloudflare": 1, "text": 2, "obfuscated": 3, "image": 4}
 
@@ -128,7 +129,13 @@ def find_addresses(doc: Doc) -> dict[str, str]:
 
 
 def image_addresses(doc: Doc) -> list[tuple[str, str]]:
-    """(image URL, why) of images that stand for an e-mail address no text gives."""
+    """(image URL, why) of images that stand for an e-mail address no text gives.
+
+    An image counts when the text just before it ends with an e-mail label ("Email:",
+    "Thư điện tử của bộ phận một cửa:"), or when its file name or alt text says mail and its
+    block carries an e-mail label; never when its block also shows a readable address, nor when
+    it is the icon of a mailto link.
+    """
     out = []
     for img in doc.images:
         if img.in_link.lower().startswith("mailto:"):
@@ -138,13 +145,10 @@ def image_addresses(doc: Doc) -> list[tuple[str, str]]:
             continue  # an icon next to a readable address
         name = img.src.rsplit("/", 1)[-1]
         alt = fold_lower(img.alt)
-        label_before = bool(context) and bool(
-            IMAGE_LABEL.search(context.split(alt)[0] if alt and alt in context else context)
-        )
+        label_before = bool(IMAGE_LABEL.search(fold_lower(img.before)))
         hinted = bool(IMAGE_HINT.search(name)) or bool(IMAGE_HINT.search(alt))
-        if (label_before and (hinted or not alt)) or (
-            hinted and re.search(r"(e-?mail|thu dien tu)\s*:", context)
-        ):
+        icon_alt = bool(alt.strip()) and not hinted  # 'logo', 'fb': a picture of something else
+        if (label_before and not icon_alt) or (hinted and LABEL_ANYWHERE.search(context)):
             out.append((img.src, "label" if label_before else "name"))
     return out
 
