@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from pobi import __version__
 from pobi.clock import now
 from pobi.config import Config
-from pobi.errors import InputError
+from pobi.errors import InputError, PobiError
 from pobi.models import Era
 from pobi.registry import province, provinces
-from pobi.rounds import get_round
+from pobi.rounds import DEFAULT_RUBRIC, get_round
 from pobi.store.tables import ProvinceIndex, Score
 from pobi.workdays import Calendar
 from scoring import columns as cols
@@ -60,7 +60,11 @@ def rubric_for_round(session: Session, round_id: str, rubric: Rubric | None) -> 
     name = stored or rnd.rubric
     try:
         return load_rubric(name)
-    except Exception as exc:  # a custom rubric file that is not bundled
+    except PobiError as exc:  # a custom rubric file that is not bundled
+        if not stored:
+            # Not scored yet: the score tables are empty whatever the rubric; describe them with
+            # the bundled default rather than refusing to export the crawl and probe tables.
+            return load_rubric(DEFAULT_RUBRIC)
         raise InputError(
             f"Round {round_id} uses rubric {name!r}, which is not a bundled rubric.",
             hint="Pass the rubric file: pobi export --round R --out DIR --rubric FILE.toml",

@@ -233,6 +233,11 @@ def test_export_errors_are_clear(home: Path, tmp_path: Path, invoke: Callable[..
     assert clash.returncode == 2 and "Cannot create the output folder" in clash.stderr
     when = invoke("export", "--round", "2027", "--out", str(tmp_path / "o"), "--as-of", "soon")
     assert when.returncode == 2 and "--as-of" in when.stderr
+    # a round bound to a custom rubric that is not bundled still exports while unscored
+    assert invoke("round", "create", "2028", "--rubric", "my-rubric").returncode == 0
+    custom = invoke("export", "--round", "2028", "--out", str(tmp_path / "c"))
+    assert custom.returncode == 0, custom.stderr
+    assert (tmp_path / "c" / "sites.csv").read_text(encoding="utf-8").startswith("province_code")
 
 
 def test_legacy_and_current_rounds_side_by_side(scored: Built, tmp_path: Path) -> None:

@@ -128,3 +128,19 @@ def test_rubric_show_cli_reports_broken_file(home: Path, tmp_path: Path) -> None
     assert result.returncode == 2
     assert "indicator 'delivery': unknown rule 'postman'" in result.stderr
     assert str(path) in result.stderr.replace("\n", "")
+
+
+def test_option_e_is_optional_with_a_default_text(tmp_path: Path) -> None:
+    from scoring.rubric import NOT_APPLICABLE
+
+    text = BUNDLED.read_text(encoding="utf-8")
+    block = (
+        '[indicators.options.e]\nen = "Not applicable: no requests were sent in this round."\n'
+        'vi = "Không áp dụng: đợt này không gửi yêu cầu."\n'
+    )
+    assert text.count(block) == 3
+    path = tmp_path / "no-e.toml"
+    path.write_text(text.replace(block, ""), encoding="utf-8")
+    r = load_rubric(path)
+    assert r.indicator("reply").options[Answer.E].en == NOT_APPLICABLE["en"]
+    assert r.sha256 != load_rubric(BUNDLED).sha256
