@@ -228,6 +228,53 @@ def _in_prose(tag: Tag) -> bool:
     return False
 
 
+FORM_TEXT_LIMIT = 1500
+
+
+def _wraps_page(form: Tag) -> bool:
+    """ASP.NET WebForms wrap the whole page in one <form>: not a form of its own."""
+    if form.find("input", attrs={"name": "__VIEWSTATE"}) is not None:
+        return True
+    return len(form.find_all("a", limit=25)) >= 25
+
+
+def _form_containers(soup: BeautifulSoup) -> list[Tag]:
+    """The forms of a page: real <form>s, and for a text area inside a page-wrapping form, its
+    fieldset or the largest block around it that is still small (its own little form)."""
+    out: list[Tag] = []
+    seen: set[int] = set()
+    wrappers = set()
+    for form in soup.find_all("form"):
+        if _wraps_page(form):
+            wrappers.add(id(form))
+        else:
+            out.append(form)
+            seen.add(id(form))
+    for area in soup.find_all("textarea"):
+        container: Tag | None = None
+        node: Tag | None = area
+        while node is not None and node.parent is not None:
+            parent = node.parent
+            if parent.name == "form" and id(parent) not in wrappers:
+                container = None  # already listed as a real form
+                node = None
+                break
+            if parent.name == "fieldset":
+                container = parent
+                break
+            if parent.name in ("body", "html", "[document]") or id(parent) in wrappers:
+                container = node
+                break
+            if len(_text_of(parent)) > FORM_TEXT_LIMIT:
+                container = node
+                break
+            node = parent
+        if container is not None and id(container) not in seen and container is not area:
+            seen.add(id(container))
+            out.append(container)
+    return out
+
+
 def _text_before(tag: Tag, block: Tag, limit: int = 200) -> str:
     """Visible text of ``block`` that comes before ``tag`` (at most ``limit`` characters)."""
     parts: list[str] = []
@@ -342,23 +389,23 @@ def _parse(url: str, html: str) -> Doc:
                 and _in_prose(tag),
             )
         )
-    for form in soup.find_all("form"):
-        bits = [_text_of(form)]
-        for el in form.find_all(["input", "textarea", "button"]):
-            for a in ("placeholder", "value", "title", "aria-label", "name"):
+    for container in _form_containers(soup):
+        bits = [_text_of(container)]
+        for el in container.find_all(["input", "textarea", "button"]):
+            for a in ("placeholder", "value", "title", "aria-label"):
                 v = el.get(a)
-                if v and a != "name":
+                if v and not (a == "value" and str(el.get("type") or "").lower() == "hidden"):
                     bits.append(str(v))
         heading = ""
-        prev = form.find_previous(["h1", "h2", "h3", "h4", "legend"])
+        prev = container.find_previous(["h1", "h2", "h3", "h4", "legend"])
         if isinstance(prev, Tag):
             heading = _text_of(prev)
         doc.forms.append(
             Form(
-                has_textarea=form.find("textarea") is not None,
+                has_textarea=container.find("textarea") is not None,
                 text=squash(nfc(" ".join(bits))),
                 heading=heading,
-                action=str(form.get("action") or ""),
+                action=str(container.get("action") or ""),
             )
         )
     doc.textareas = len(soup.find_all("textarea"))

@@ -63,3 +63,20 @@ def test_readers_comment_boxes_are_not_feedback_forms() -> None:
     # but an article's title alone does not make its form a feedback form
     plain = FORM.format(h="Đăng ký nhận tin", b="Gửi")
     assert feedback_form.check(view(plain, url=article, title="Liên hệ với chúng tôi")) == []
+
+
+def test_aspnet_page_wrapping_form_is_split_into_its_real_forms() -> None:
+    menu = "".join(f'<a href="/p{i}">Mục {i}</a>' for i in range(30))
+    body = (
+        '<form id="aspnetForm" action="./default.aspx"><input type="hidden" name="__VIEWSTATE" value="x">'
+        f"<nav>{menu}<a href='/lien-he'>Liên hệ</a></nav>"
+        '<div class="box-hoi-dap"><h3>Gửi câu hỏi</h3><textarea name="q"></textarea><input type="submit" value="Gửi"></div>'
+        "<fieldset><legend>Góp ý về cổng thông tin</legend><textarea name="
+        '"gy"></textarea><input type="submit" value="Gửi góp ý"></fieldset>'
+        "<div class='footer'>Liên hệ: Văn phòng UBND tỉnh</div></form>"
+    )
+    drafts = feedback_form.check(view(body, url=BASE + "Pages/default.aspx", title="Trang chủ"))
+    assert values(drafts) == {BASE + "Pages/default.aspx"}
+    assert drafts[0].details["label"] == "gop y"
+    body_without_feedback = body.split("<fieldset>")[0] + "</form>"
+    assert feedback_form.check(view(body_without_feedback, title="Trang chủ")) == []

@@ -27,9 +27,19 @@ def test_whole_page(name: str) -> None:
         province_code="01",
         html=html,
         encoding=spec["encoding"],
+        rendered=spec.get("rendered", False),
     )
     drafts, errors = run_checks_with_errors(page)
     assert errors == []
     found = {c.value: sorted(d.value for d in drafts if d.channel == c) for c in Channel}
     expected = {c.value: sorted(spec["expected"].get(c.value, [])) for c in Channel}
     assert found == expected
+    if "qa_details" in spec:
+        (section,) = [
+            d for d in drafts if d.channel == Channel.QA_SECTION and d.value == spec["url"]
+        ]
+        assert {k: section.details[k] for k in spec["qa_details"]} == spec["qa_details"]
+    for address, presentation in spec.get("email_presentation", {}).items():
+        (d,) = [d for d in drafts if d.channel == Channel.EMAIL and d.value == address]
+        assert d.details["presentation"] == presentation
+        assert d.details["rendered"] is spec.get("rendered", False)
