@@ -122,9 +122,13 @@ def test_import_eml_mbox_maildir_then_duplicates(
     assert f"{again / '0.eml'}" in r.stdout  # few files: one row each
 
 
-def test_import_missing_path_is_a_clear_error(cli_home: Path, tmp_path: Path) -> None:
-    r = run_pobi("probe", "import", "--round", "2026", str(tmp_path / "missing.mbox"))
+def test_import_missing_path_is_a_clear_error(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    r = invoke(capsys, "probe", "import", "--round", "2026", str(tmp_path / "missing.mbox"))
     assert r.returncode == 2 and "Not found" in r.stderr and "missing.mbox" in r.stderr
+    r = invoke(capsys, "probe", "import", "--round", "1999", str(tmp_path))
+    assert r.returncode == 3 and "No round '1999'" in r.stderr
 
 
 def test_holding_assign_code_show(
