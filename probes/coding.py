@@ -83,7 +83,11 @@ def code_message(
     session: Session, message: Message, coding: Coding, *, note: str = "", coder: str
 ) -> MessageCoding:
     row = MessageCoding(
-        message_pk=message.id, coding=coding.value, note=clean(note), coder=clean(coder), at=now()
+        message_pk=message.id,
+        coding=coding.value,
+        note=clean(note),
+        coder=clean(coder)[:128],
+        at=now(),
     )
     session.add(row)
     session.flush()

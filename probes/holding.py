@@ -129,7 +129,7 @@ def assign(
             f"Message #{message.id} belongs to round {message.round_id}, "
             f"request {request.id} to round {request.round_id}."
         )
-    reason, coder = clean(reason), clean(coder)
+    reason, coder = clean(reason), clean(coder)[:128]
     row = MessageAssignment(
         message_pk=message.id,
         request_id=request.id if request else None,

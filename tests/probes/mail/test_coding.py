@@ -144,3 +144,18 @@ def test_nul_bytes_in_a_csv_are_dropped_not_stored(
     with world.store.session() as s:
         assert import_codings(s, f, coder="t").coded == 1
         assert latest_coding(s, stored[0]).note == "ab"
+
+
+def test_long_names_fit_the_columns(any_world: MailWorld, corpus: list) -> None:
+    """PostgreSQL enforces VARCHAR lengths (SQLite does not): coder names are cut to fit."""
+    from probes.holding import assign
+
+    with any_world.store.session() as s:
+        pk = ingest_message(
+            s, any_world.evidence, "2026", corpus[-1].raw, source="x", settings=any_world.config
+        ).message_pk
+        m = s.get(Message, pk)
+        code_message(s, m, Coding.OTHER, note="n" * 5000, coder="Nguyễn " * 60)
+        assign(s, m, None, reason="r" * 5000, coder="Trần " * 60)
+    with any_world.store.session() as s:
+        assert len(latest_coding(s, pk).coder) == 128
