@@ -687,6 +687,13 @@ class SiteBuilder:
             f"<h2>{self.agency_name}</h2></header>{self.menu_html()}"
             f'<main class="content">{body}</main>{footer}</body></html>'
         )
+        if r.cms == "aspnet":  # WebForms: one <form> around the whole page
+            html = html.replace(
+                "<body>",
+                f'<body><form method="post" action=".{path}" id="aspnetForm">'
+                '<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKMTY1NDU2MTA1MmRk">',
+                1,
+            ).replace("</body>", "</form></body>", 1)
         if r.spa:
             html = self.spa_shell(title, html)
         self.host.add(Page(path, self.text(html), encoding=charset))
@@ -752,9 +759,9 @@ class SiteBuilder:
                 f'<article><h1 class="title">{title}</h1><p class="date">Ngày {10 + i:02d}/03/2025</p>'
                 "<p>Nội dung bài viết về hoạt động của tỉnh.</p>"
                 f"{self.article_prose()}"
-                '<form class="binh-luan" method="post"><h3>Ý kiến bạn đọc</h3>'
+                f"{self.form_open('Ý kiến bạn đọc', '/binh-luan')}"
                 '<input name="hoten" placeholder="Họ tên"><textarea name="binhluan"></textarea>'
-                "<button>Gửi bình luận</button></form>"
+                f"<button>Gửi bình luận</button>{self.form_close()}"
                 f"{self.share_html(self.u(url))}</article>"
             )
             self.page(url, title, body)
@@ -885,10 +892,10 @@ class SiteBuilder:
         form = ""
         if r.qa_form:
             form = (
-                '<form method="post" action="#gui-cau-hoi"><h3>Gửi câu hỏi</h3>'
+                f"{self.form_open('Gửi câu hỏi', '#gui-cau-hoi')}"
                 '<input name="hoten" placeholder="Họ và tên"><input name="email" placeholder="Email">'
                 '<textarea name="noidung" placeholder="Nội dung câu hỏi"></textarea>'
-                '<button type="submit">Gửi câu hỏi</button></form>'
+                f'<button type="submit">Gửi câu hỏi</button>{self.form_close()}'
             )
         self.page(
             qa_path,
@@ -921,11 +928,21 @@ class SiteBuilder:
             f"<h1>{self.label('Liên hệ')}</h1><p>{self.agency_name}</p>{extra}{form}",
         )
 
+    def form_open(self, heading: str, action: str) -> str:
+        """A form's start: ASP.NET sites have one <form> around the page, so a fieldset."""
+        if self.r.cms == "aspnet":
+            return f'<fieldset class="ms-form"><legend>{heading}</legend>'
+        return f'<form method="post" action="{action}"><h3>{heading}</h3>'
+
+    def form_close(self) -> str:
+        return "</fieldset>" if self.r.cms == "aspnet" else "</form>"
+
     def feedback_form_html(self) -> str:
         return (
-            f'<form method="post" action="/gui-y-kien"><h3>{self.r.feedback_label}</h3>'
+            f"{self.form_open(self.r.feedback_label, '/gui-y-kien')}"
             '<input name="hoten" placeholder="Họ tên"><input name="dienthoai" placeholder="Điện thoại">'
-            '<textarea name="noidung" rows="6"></textarea><button type="submit">Gửi ý kiến</button></form>'
+            '<textarea name="noidung" rows="6"></textarea><button type="submit">Gửi ý kiến</button>'
+            f"{self.form_close()}"
         )
 
     def build_feedback_page(self, path: str, menu_js: bool, *, bare: bool = False) -> None:
