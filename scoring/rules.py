@@ -30,6 +30,11 @@ class Outcome:
     vi: str
     evidence: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # one line each, whatever a finding's value holds
+        object.__setattr__(self, "en", " ".join(self.en.split()))
+        object.__setattr__(self, "vi", " ".join(self.vi.split()))
+
 
 @dataclass(frozen=True)
 class Rule:

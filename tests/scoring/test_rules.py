@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pobi.models import Answer, DeadlineStatus
 from pobi.store.tables import CrawlSite, Finding, Message, ProbeRequest
@@ -242,3 +244,64 @@ def test_evidence_names_findings_and_messages() -> None:
     r = request(human_days=1, codings=("acknowledgment",), messages=[m])
     out = RULES["reply"].fn(facts(requests=[r]), {})
     assert out.evidence == (H, "ef" * 32)  # the request as sent, then the reply
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 500) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+detail_keys = st.sampled_from(
+    [
+        "has_form",
+        "questions_listed",
+        "newest_answer_date",
+        "newest_question_date",
+        "broken",
+        "empty",
+        "answers",
+        "latest_answer",
+        "how",
+    ]
+)
+dates = st.dates().map(lambda d: d.isoformat())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "qa_section",
+                    "email",
+                    "feedback_form",
+                    "info_access",
+                    "facebook",
+                    "zalo",
+                    "youtube",
+                    "phone",
+                ]
+            ),
+            st.sampled_from(["portal", "finance", "other"]),
+            st.text(max_size=40)
+            | st.just("image:https://x/y.png")
+            | st.just("stc@hanoi.gov.vn")
+            | st.just("https://x/hoi-dap\n<b>"),
+            st.dictionaries(detail_keys, json_values | dates, max_size=5),
+        ),
+        max_size=8,
+    ),
+    st.lists(st.sampled_from(["ok", "dns_error", "timeout", ""]), max_size=3),
+)
+def test_finding_rules_never_crash_on_odd_details(items, statuses) -> None:
+    """Whatever the crawler stores in details, every rule answers a–e with a one-line reason."""
+    findings = [finding(c, k, v, **d) for c, k, v, d in items]
+    sites = [site("portal", s) for s in statuses]
+    f = facts(*findings, sites=sites)
+    for rule in ("qa_section", "contact_email", "info_access", "social_accounts"):
+        for kind in ("portal", "finance"):
+            params = {"site_kind": kind} if rule == "qa_section" else {}
+            assert run(rule, f, **params) in set(Answer)

@@ -131,12 +131,15 @@ def test_personal_data_and_hostile_reply_are_there_to_be_caught(tmp_path: Path) 
 
 
 def test_ten_rounds_of_63_provinces_in_well_under_a_minute(tmp_path: Path) -> None:
+    """CPU time, not wall time: the shared test machine's load must not make this flaky.
+    (Measured wall time, idle machine: ~6 s without evidence files, ~13 s with them.)"""
     store, ev = _store(tmp_path, "big")
     rounds = [(f"{2012 + i}", Era.LEGACY) for i in range(10)]
-    started = time.monotonic()
+    started = time.process_time()
     with store.session() as s:
         summary = populate(s, ev, rounds, with_evidence=False)
-    elapsed = time.monotonic() - started
+    cpu = time.process_time() - started
     assert summary.sites == 10 * 63 * 2
-    assert elapsed < 45, f"{elapsed:.1f} s"
+    assert summary.requests > 10 * 63
+    assert cpu < 30, f"{cpu:.1f} s of CPU"
     store.close()
