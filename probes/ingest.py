@@ -157,6 +157,8 @@ def ingest_message(
         flags.append("from_us")
     if origin == "import_time" and "no_date" not in flags:
         flags.append("no_date")
+    elif origin == "date":
+        flags.append("received_at_from_date")  # the sender's clock, not our server's
 
     raw_sha = record(
         session, evidence, raw, kind="email", media_type="message/rfc822", note=clean(source[:2000])

@@ -105,6 +105,12 @@ def test_received_at_from_header_then_internaldate(world: MailWorld) -> None:
     with world.store.session() as db:
         got = db.get(Message, r.message_pk).received_at
         assert got.replace(tzinfo=UTC) == datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
+    r = ingest(
+        world, b"From: x@y.vn\nDate: Fri, 20 Nov 2026 10:00:00 +0700\nMessage-ID: <t3@x>\n\nx"
+    )
+    assert "received_at_from_date" in r.flags
+    r = ingest(world, b"From: x@y.vn\nMessage-ID: <t4@x>\n\nx")
+    assert "no_date" in r.flags and "received_at_from_date" not in r.flags
 
 
 def test_unknown_round_is_an_error(world: MailWorld) -> None:
