@@ -195,6 +195,7 @@ def write_xlsx(
     """One sheet per table plus a README sheet first; byte-identical for identical input."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
@@ -216,6 +217,12 @@ def write_xlsx(
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{max(1, len(rows) + 1)}"
+        for col, c in enumerate(table.columns, start=1):
+            wide = c.name.startswith(("explanation", "evidence", "url", "site_url", "found_on"))
+            sheet.column_dimensions[get_column_letter(col)].width = (
+                60 if wide else max(10, min(40, len(c.name) + 4))
+            )
     wb.properties.creator = "pobi"
     wb.properties.lastModifiedBy = "pobi"
     buf = io.BytesIO()
