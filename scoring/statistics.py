@@ -41,8 +41,9 @@ MEASURES: dict[str, str] = {
     "fewer than half replied) / Trung vị Kaplan–Meier",
     "provinces_count": "Provinces of the round's era / Số tỉnh",
     "contacted_count": "Provinces with at least one request sent / Số tỉnh đã được gửi yêu cầu",
-    "never_delivered_count": "Provinces no request reached (no address, all bounced or unsent) "
-    "/ Số tỉnh không nhận được yêu cầu",
+    "never_delivered_count": "unit=request: requests that reached nobody (bounced without any "
+    "reply, or never sent); unit=province: provinces no request reached (no address, all bounced "
+    "or unsent) / Số yêu cầu (tỉnh) không đến được người nhận",
 }
 
 
@@ -143,6 +144,16 @@ def compute_statistics(
                 "bounced_count",
                 sum(1 for t in ts if t.state == RequestState.BOUNCED.value),
                 n,
+            )
+        )
+        stats.append(
+            _count(
+                rid,
+                "request",
+                group,
+                "never_delivered_count",
+                sum(1 for t in ts if not _delivered(t)),
+                len(ts),
             )
         )
         stats.append(

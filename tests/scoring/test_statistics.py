@@ -58,6 +58,8 @@ def test_request_and_province_rates_match_requests_csv(exported: Path) -> None:
         assert int(stats[("request", group, "bounced_count")]["k"]) == sum(
             r["state"] == "bounced" for r in rs
         )
+        never = sum(1 for r in rs if r["state"] != "sent" and not r["first_reply_at"])
+        assert int(stats[("request", group, "never_delivered_count")]["k"]) == never
         on_time = sum(r["deadline_status"] == "on_time" for r in sent)
         assert int(stats[("request", group, "on_time_rate")]["k"]) == on_time
         # per province: replied when any of its requests got a human reply
