@@ -112,6 +112,39 @@ def tree_cpu(root: int, procs: dict[int, tuple[int, float]] | None = None) -> fl
     return total
 
 
+def baseline(env: dict[str, str], tmp: Path) -> dict[str, float]:
+    """The framework's floor: a one-line Streamlit page, same server flags, same browser."""
+    from playwright.sync_api import sync_playwright
+
+    from pobi.commands.dashboard import streamlit_command
+
+    app = tmp / "floor.py"
+    app.write_text('import streamlit as st\nst.title("Click a column header to sort")\n')
+    port = free_port()
+    cmd = streamlit_command(app, "127.0.0.1", port, public=False)
+    cmd[2] = "streamlit"  # plain Streamlit, no warm-up
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port("127.0.0.1", port, timeout=120)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            me = os.getpid()
+            before = _procs()
+            server0, all0 = tree_cpu(proc.pid, before), tree_cpu(me, before)
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.get_by_text("Click a column header to sort").first.wait_for(timeout=120_000)
+            wall = time.perf_counter() - t0
+            after = _procs()
+            server = tree_cpu(proc.pid, after) - server0
+            browser.close()
+        return {"wall": wall, "browser_cpu": tree_cpu(me, after) - all0 - server}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
 def browser_side(env: dict[str, str]) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
@@ -192,6 +225,14 @@ def main() -> None:
                     ("browser: first render, Chromium CPU", [r["cold_browser_cpu"] for r in b]),
                     ("browser: reload (cached), wall", [r["warm"] for r in b]),
                     ("browser: reload, server CPU", [r["warm_server_cpu"] for r in b]),
+                ]
+                floor = [baseline(env, tmp) for _ in range(args.repeat)]
+                rows += [
+                    ("floor: one-line Streamlit page, wall", [r["wall"] for r in floor]),
+                    (
+                        "floor: one-line Streamlit page, Chromium CPU",
+                        [r["browser_cpu"] for r in floor],
+                    ),
                 ]
             print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (after)")
             print("| measure | median s | min s | max s |\n|---|---|---|---|")
