@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from crawler.checks.dom import Doc, Link, is_article_url, same_site, strip_fragment
 from crawler.page import PageView
-from crawler.text import label_key, label_matches, slug_key
+from crawler.text import label_matches, slug_key
 
 TITLE_SEPARATORS = re.compile(r"\s+[|–—:»>]\s+|\s+-\s+|\s*::\s*|\s*\|\s*")
 PAGING_PARAMS = {"page", "trang", "p_p_id", "start", "offset", "pageindex", "paged", "cur"}
@@ -102,7 +102,3 @@ def page_is_section(page: PageView, doc: Doc, spec: SectionSpec) -> tuple[str, s
         if label_match(seg, spec):
             return drop_paging(url), "title"
     return None
-
-
-def key(text: str) -> str:
-    return label_key(text)
