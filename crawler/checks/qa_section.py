@@ -36,12 +36,17 @@ QA = SectionSpec(
         "Hỏi đáp doanh nghiệp",
         "Hỏi đáp trực tuyến",
         "Hỏi và đáp",
+        "Giải đáp thắc mắc",
+        "Giải đáp vướng mắc",
+        "Giải đáp chính sách",
+        "Giải đáp pháp luật",
         "Hỏi ap",
         "FAQ",
         "FAQs",
     ),
     slug=re.compile(
-        r"(hoi-?d?ap|hoi-va-dap|hoidap|cau-hoi-thuong-gap|gui-cau-hoi|faqs?)(-[a-z]+){0,3}"
+        r"(hoi-?d?ap|hoi-va-dap|hoidap|cau-hoi-thuong-gap|gui-cau-hoi|faqs?"
+        r"|giai-dap-(thac-mac|vuong-mac|chinh-sach|phap-luat))(-[a-z]+){0,3}"
     ),
     extra_words=2,
     prefixes=("Chuyên mục", "Chuyên trang", "Trang"),

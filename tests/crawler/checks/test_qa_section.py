@@ -152,3 +152,10 @@ def test_liferay_session_ids_are_dropped() -> None:
     assert found == {BASE + "web/guest/hoi-ap"}
     page = view("<h1>Hỏi đáp</h1>", url=BASE + "web/guest/hoi-ap;jsessionid=ABC")
     assert values(qa_section.check(page)) == {BASE + "web/guest/hoi-ap"}
+
+
+def test_giai_dap_labels_and_slugs() -> None:
+    assert qa(NAV.format(href="/m/9", label="Giải đáp vướng mắc")) == {BASE + "m/9"}
+    assert qa('<a href="/giai-dap-chinh-sach"></a>') == {BASE + "giai-dap-chinh-sach"}
+    headline = '<a href="/tin-tuc/giai-dap-vuong-mac-ve-thue-12345.html">Giải đáp vướng mắc về thuế thu nhập cá nhân năm 2025</a>'
+    assert qa(headline) == set()
