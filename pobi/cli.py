@@ -13,6 +13,7 @@ from typing import Annotated
 
 import click
 import typer
+from rich.markup import escape
 
 from pobi import __version__
 from pobi.commands import core
@@ -77,9 +78,9 @@ def main(argv: list[str] | None = None) -> None:
     except PobiError as exc:
         if _STATE["verbose"]:
             traceback.print_exc()
-        err_console.print(f"[bold red]Error:[/bold red] {exc.message}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]Error:[/bold red] {escape(exc.message)}", soft_wrap=True)
         if exc.hint:
-            err_console.print(f"Hint: {exc.hint}")
+            err_console.print(f"Hint: {escape(exc.hint)}", soft_wrap=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         err_console.print("Aborted.")
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
         if _STATE["verbose"]:
             traceback.print_exc()
         err_console.print(
-            f"[bold red]Internal error[/bold red] (a bug in pobi): {exc.__class__.__name__}: {exc}\n"
+            f"[bold red]Internal error[/bold red] (a bug in pobi): {exc.__class__.__name__}: {escape(str(exc))}\n"
             "Run the command again with --verbose for the traceback, and please report it.",
             soft_wrap=True,
         )

@@ -66,3 +66,11 @@ def test_cli_errors_are_messages_not_tracebacks(home: Path) -> None:
     assert "2026" in res.stdout and "legacy" in res.stdout
     res = run_pobi("--help")
     assert res.returncode == 0 and "pobi" in res.stdout
+
+
+def test_error_messages_keep_square_brackets(home: Path) -> None:
+    """Messages are text, not rich markup: '[crawl] max_pagez' must reach the user intact."""
+    (home / "pobi.toml").write_text("[crawl]\nmax_pagez = 3\n", encoding="utf-8")
+    res = run_pobi("round", "list")
+    assert res.returncode == 2
+    assert "[crawl] max_pagez" in res.stderr
