@@ -19,8 +19,6 @@ from bs4.element import Comment, Declaration, Doctype, NavigableString, Processi
 from crawler.page import PageView
 from crawler.text import nfc, squash
 
-warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
-warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)  # XHTML pages are fine
 
 INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "svg"}
 BLOCKS = {
@@ -340,7 +338,10 @@ def parse(page: PageView) -> Doc:
 def _parse(url: str, html: str) -> Doc:
     html = html[:MAX_HTML] if html else ""
     html = html.replace("\x00", "")
-    soup = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():  # a page that looks like a URL, or XHTML, is still a page
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(html, "lxml")
     base = url
     base_tag = soup.find("base", href=True)
     if isinstance(base_tag, Tag):
