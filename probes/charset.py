@@ -152,7 +152,16 @@ def decode(data: bytes, declared: str | None = None) -> Decoded:
     candidates: list[tuple[str, str]] = []
     if declared_text is not None:
         candidates.append((codec, declared_text))
-    for alt in ("utf-8", "cp1258", "viscii", "cp1252", "latin-1"):
+    # A label that reads is only second-guessed by the charsets Vietnamese mail is really in
+    # (mislabelling goes that way: windows-1258 sent as iso-8859-1, not the other way round).
+    # A Vietnamese charset declared explicitly is trusted (only UTF-8 can overrule it).
+    if declared_text is not None and codec in {"cp1258", "viscii"}:
+        alternatives: tuple[str, ...] = ("utf-8",)
+    elif declared_text is not None:
+        alternatives = ("utf-8", "cp1258", "viscii")
+    else:
+        alternatives = ("utf-8", "cp1258", "viscii", "cp1252", "latin-1")
+    for alt in alternatives:
         if alt == codec or alt in {c for c, _ in candidates}:
             continue
         if alt == "viscii" and not any(b >= 0x80 for b in data):

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from probes.charset import VISCII_TABLE, decode, normalise_charset, plausibility
+from probes.charset import (
+    VIETNAMESE_LETTERS,
+    VISCII_TABLE,
+    decode,
+    normalise_charset,
+    plausibility,
+)
 from tests.probes.mail.conftest import load_corpus_module
 
 TEXT = "Trả lời đề nghị cung cấp thông tin ngân sách của Sở Tài chính Đắk Lắk"
@@ -55,3 +61,65 @@ def test_plausibility_prefers_real_vietnamese_to_mojibake() -> None:
     good = TEXT
     bad = mc.cp1258(TEXT).decode("latin-1")
     assert plausibility(good) > plausibility(bad)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LABELS = st.sampled_from(
+    [
+        None,
+        "",
+        "utf-8",
+        "UTF8",
+        "us-ascii",
+        "iso-8859-1",
+        "windows-1258",
+        "viscii",
+        "utf-7",
+        "unicode-1-1-utf-7",
+        "utf-16",
+        "gb2312",
+        "x-unknown",
+        "bogus\x00",
+        '"windows-1252"',
+        "cp65001",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000), LABELS)
+def test_property_decode_never_raises(data: bytes, label: str | None) -> None:
+    d = decode(data, label)
+    assert isinstance(d.text, str) and d.codec
+    d.text.encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            sorted(VIETNAMESE_LETTERS)
+            + list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,;:!?()-\n")
+        ),
+        max_size=300,
+    ),
+    st.sampled_from(["cp1258", "viscii", "utf-8"]),
+)
+def test_property_vietnamese_round_trips_through_declared_charsets(text: str, codec: str) -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", "Sở Tài chính " + text)
+    try:
+        data = (
+            mc.cp1258(text)
+            if codec == "cp1258"
+            else mc.viscii(text)
+            if codec == "viscii"
+            else text.encode()
+        )
+    except (UnicodeEncodeError, ValueError):
+        return  # not representable in that charset
+    label = {"cp1258": "windows-1258", "viscii": "viscii", "utf-8": "utf-8"}[codec]
+    assert decode(data, label).text == text
