@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from probes.charset import (
     VIETNAMESE_LETTERS,
@@ -62,9 +64,6 @@ def test_plausibility_prefers_real_vietnamese_to_mojibake() -> None:
     bad = mc.cp1258(TEXT).decode("latin-1")
     assert plausibility(good) > plausibility(bad)
 
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 LABELS = st.sampled_from(
     [
