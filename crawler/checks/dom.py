@@ -19,7 +19,6 @@ from bs4.element import Comment, Declaration, Doctype, NavigableString, Processi
 from crawler.page import PageView
 from crawler.text import nfc, squash
 
-
 INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "svg"}
 BLOCKS = {
     "p", "div", "li", "td", "th", "tr", "section", "article", "footer", "header", "nav", "main",
