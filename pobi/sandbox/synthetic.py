@@ -42,7 +42,7 @@ from pobi.models import (
     ReviewStatus,
     SiteKind,
 )
-from pobi.registry import Province, ascii_name, provinces, registry_sites
+from pobi.registry import Province, ascii_name, provinces
 from pobi.rounds import DEFAULT_RUBRIC
 from pobi.store.tables import (
     Attachment,
@@ -225,9 +225,9 @@ class _Writer:
             )
             self.s.flush()
         self.summary.rounds.append(round_id)
-        urls: dict[tuple[str, str], str] = {
-            (s.province_code, s.site_kind.value): s.url for s in registry_sites(era)
-        }
+        # URLs follow the usual pattern from the province's codename, not data/sites.csv, so
+        # editing the registry never changes synthetic data (or the golden exports built on it).
+        urls: dict[tuple[str, str], str] = {}
         crawl_at = datetime(year, 3, 2, 2, 0, tzinfo=UTC)
         # requests go out on the first working day on or after 16 March, 09:00 Vietnamese time
         send_day = date(year, 3, 16)
