@@ -47,3 +47,13 @@ def clean(text: str) -> str:
 
 def clean_list(values: list) -> list:  # type: ignore[type-arg]
     return [clean(v) if isinstance(v, str) else v for v in values]
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def for_terminal(text: str) -> str:
+    """Text safe to print: control characters (ESC sequences from a hostile e-mail could
+    rewrite the screen or the window title) shown as a visible ``�`` instead. Newlines and tabs
+    stay."""
+    return _CONTROL.sub("\ufffd", text.replace("\r\n", "\n")) if text else ""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.table import Table
 
 from pobi.commands.common import console, err_console, workspace
@@ -26,6 +26,13 @@ CoderOpt = Annotated[
     str | None,
     typer.Option("--coder", help="Who decides (default: $POBI_CODER, else your OS user name)."),
 ]
+
+
+def escape(text: str) -> str:
+    """Mail content for the terminal: rich markup escaped, control characters neutralised."""
+    from probes.text import for_terminal
+
+    return _markup_escape(for_terminal(str(text)))
 
 
 def register(probe_app: typer.Typer) -> None:
@@ -435,4 +442,8 @@ def show_cmd(
             for k, v in p.headers:
                 out.print(f"{escape(k)}: {escape(v)}", soft_wrap=True)
         out.print("\n[bold]Text:[/bold]")
-        out.print(m.body_text or "(no text)", markup=False, highlight=False, emoji=False)
+        from probes.text import for_terminal
+
+        out.print(
+            for_terminal(m.body_text) or "(no text)", markup=False, highlight=False, emoji=False
+        )

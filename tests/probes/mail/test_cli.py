@@ -294,3 +294,24 @@ def test_import_into_postgresql(
         assert store.engine.dialect.name == "postgresql"
         assert len(list(s.scalars(select(Message)))) == n
     store.close()
+
+
+def test_show_and_holding_neutralise_terminal_escapes(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile e-mail must not drive the researcher's terminal (colours, title, cursor)."""
+    raw = (
+        b"From: evil@spam.example\nSubject: Hi \x1b]0;pwned\x07 [bold]x[/bold]\nMessage-ID: <esc@x>\n"
+        b"Content-Type: text/plain; charset=utf-8\n\nText \x1b[2J\x1b[31mred \x9b6n and [link=x]y[/link]\n"
+    )
+    (tmp_path / "e.eml").write_bytes(raw)
+    assert (
+        invoke(capsys, "probe", "import", "--round", "2026", str(tmp_path / "e.eml")).returncode
+        == 0
+    )
+    for args in (("probe", "show", "esc@x", "--headers"), ("probe", "holding", "--round", "2026")):
+        r = invoke(capsys, *args)
+        assert r.returncode == 0, r.stderr
+        assert "\x1b" not in r.stdout and "\x9b" not in r.stdout and "\x07" not in r.stdout
+    r = invoke(capsys, "probe", "show", "esc@x")
+    assert "[link=x]y[/link]" in r.stdout and "[bold]x[/bold]" in r.stdout  # shown, not interpreted
