@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.i18n import LANGS, t
+from dashboard.privacy import escape_markdown
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def require_round(ctx: Context) -> bool:
     """Show the 'no data' message and return False when there is no round to show."""
     if ctx.round_id is None:
         if not ctx.version:
-            st.info(ctx.t("no_store", home=ctx.src.home))
+            st.info(ctx.t("no_store", home=escape_markdown(ctx.src.home)))
         else:
             st.info(ctx.t("no_rounds"))
         return False

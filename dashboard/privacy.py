@@ -1,4 +1,4 @@
-"""Public mode's rules: what may leave the researcher's machine.
+"""Public mode's rules (what may leave the researcher's machine), and Markdown escaping.
 
 Public mode shows aggregates, scores and portal evidence (what a portal itself publishes). It never
 shows e-mail bodies, subjects, senders, the request's text, or the addresses requests went to:
@@ -11,6 +11,16 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+
+
+def escape_markdown(text: str) -> str:
+    """Untrusted text (a crawled URL, a file path) made safe for Streamlit elements that render
+    Markdown (captions, messages): ``![x](http://beacon)`` must stay text, never load an image.
+    Tables (st.dataframe) and st.text/st.code need no escaping."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
 
 # Columns that may hold personal data; public mode drops them wherever they appear.
 PRIVATE_COLUMNS = frozenset(

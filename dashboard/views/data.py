@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.context import current, require_round
-from dashboard.privacy import public_export
+from dashboard.privacy import escape_markdown, public_export
 
 ctx = current()
 st.title(ctx.t("data_title"))
@@ -39,7 +39,7 @@ if require_round(ctx):
         st.info(ctx.t("no_codebook", round=ctx.round_id))
     else:
         path, text = book
-        st.caption(path)
+        st.caption(escape_markdown(path))
         st.download_button(
             ctx.t("download_codebook"),
             data=text.encode("utf-8"),

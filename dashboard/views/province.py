@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts import timeline_chart
 from dashboard.context import current, require_round
-from dashboard.privacy import mask_email, public_columns
+from dashboard.privacy import escape_markdown, mask_email, public_columns
 from pobi.clock import VN_TZ
 from pobi.registry import REGIONS, province, provinces
 
@@ -124,7 +124,9 @@ if require_round(ctx):
                 else:
                     st.image(data, width="stretch")
                 st.caption(
-                    f"{shot.url}\n{shot.captured_at} · SHA-256 {shot.screenshot_sha256[:16]}…"
+                    escape_markdown(
+                        f"{shot.url} · {shot.captured_at} · SHA-256 {shot.screenshot_sha256[:16]}…"
+                    )
                 )
 
     # ---- requests and replies

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.context import current, require_round
+from dashboard.privacy import escape_markdown
 from pobi.errors import PobiError
 from pobi.models import Coding, ReviewStatus
 
@@ -91,7 +92,7 @@ if require_round(ctx):
                         _done(ctx, "saved_review", id=fid)
                         st.rerun()
                     except PobiError as exc:
-                        st.error(str(exc))
+                        st.error(escape_markdown(str(exc)))
 
     with tab_c:
         msgs = queries.review_messages(ctx.url, ctx.version, ctx.round_id, unmatched=False)
@@ -135,7 +136,7 @@ if require_round(ctx):
                             _done(ctx, "saved_coding", id=pk)
                             st.rerun()
                         except PobiError as exc:
-                            st.error(str(exc))
+                            st.error(escape_markdown(str(exc)))
 
     with tab_h:
         pen = queries.review_messages(ctx.url, ctx.version, ctx.round_id, unmatched=True)
@@ -172,4 +173,4 @@ if require_round(ctx):
                         _done(ctx, "saved_assignment", id=pk, request=rid)
                         st.rerun()
                     except PobiError as exc:
-                        st.error(str(exc))
+                        st.error(escape_markdown(str(exc)))

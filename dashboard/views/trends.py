@@ -8,12 +8,13 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts import trend_chart
 from dashboard.context import current
+from dashboard.privacy import escape_markdown
 from pobi.registry import legacy_sources, province, provinces
 
 ctx = current()
 st.title(ctx.t("trends_title"))
 if not ctx.version:
-    st.info(ctx.t("no_store", home=ctx.src.home))
+    st.info(ctx.t("no_store", home=escape_markdown(ctx.src.home)))
 else:
     per_round = queries.trends(ctx.url, ctx.version)
     if per_round.empty:

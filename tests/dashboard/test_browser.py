@@ -12,6 +12,7 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +21,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from pobi.sandbox.synthetic import HOSTILE_SCRIPT
-from pobi.store.tables import Message, ProbeRequest
+from pobi.store.tables import CrawlSite, Message, Page, ProbeRequest
 from tests.conftest import POBI
 from tests.dashboard.seed import Seeded
 from tests.support.servers import free_port, wait_port
@@ -163,12 +164,40 @@ def _hostile_target(seeded: Seeded) -> tuple[str, str]:
     return row[0], row[1]
 
 
+MD_BEACON = f"![b](http://{BEACON_HOST}/md.gif)"
+
+
+def _plant_hostile_page(seeded: Seeded, round_id: str, code: str) -> None:
+    """A crawled page whose URL carries Markdown image syntax, with a screenshot: its caption
+    on the Province page must stay text."""
+    engine = create_engine(seeded.url)
+    with Session(engine) as s:
+        site = s.scalars(
+            select(CrawlSite).where(CrawlSite.round_id == round_id, CrawlSite.province_code == code)
+        ).first()
+        shot = s.scalars(select(Page.screenshot_sha256).where(Page.screenshot_sha256 != "")).first()
+        s.add(
+            Page(
+                round_id=round_id,
+                site_id=site.id,
+                url=f"{site.url}tin-tuc{MD_BEACON}",
+                status="ok",
+                depth=0,
+                screenshot_sha256=shot,
+                fetched_at=datetime(2021, 3, 2, tzinfo=UTC),
+            )
+        )
+        s.commit()
+    engine.dispose()
+
+
 def test_researcher_mode_every_page_both_languages_offline_and_hostile_reply_inert(
     browser, seeded: Seeded, tmp_path: Path
 ) -> None:
     shots = tmp_path / "shots"
     shots.mkdir()
     rec = Recorder()
+    _plant_hostile_page(seeded, *_hostile_target(seeded))
     with running_dashboard(seeded.home) as (base, _proc):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         rec.attach(page)
@@ -200,6 +229,7 @@ def test_researcher_mode_every_page_both_languages_offline_and_hostile_reply_ine
         page.screenshot(path=str(shots / "province-hostile.png"), full_page=True)
         text = page.inner_text("body")
         assert HOSTILE_SCRIPT in text, "the hostile reply should be visible as plain text"
+        assert MD_BEACON in text, "a crawled URL's Markdown should be visible as plain text"
         assert (
             page.evaluate("() => document.querySelectorAll('img[src*=\"198.51.100\"]').length") == 0
         )

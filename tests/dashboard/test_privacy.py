@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard.privacy import PRIVATE_COLUMNS, mask_email, public_columns, public_export, scrub
+from dashboard.privacy import (
+    PRIVATE_COLUMNS,
+    escape_markdown,
+    mask_email,
+    public_columns,
+    public_export,
+    scrub,
+)
 
 
 def test_mask_keeps_only_the_domain() -> None:
@@ -33,3 +40,9 @@ def test_public_export_keeps_columns_and_masks_values() -> None:
     rep = pd.DataFrame({"message_id": ["<1@x.vn>"], "source": ["imap://anh@mail/INBOX;UID=1"]})
     out = public_export("replies", rep)
     assert out.loc[0, "source"] == "" and "anh" not in out.to_csv()
+
+
+def test_markdown_in_untrusted_text_is_escaped() -> None:
+    out = escape_markdown("http://x.gov.vn/a![b](http://198.51.100.7/b.gif)**bold**")
+    assert "![" not in out and "](" not in out and "**" not in out
+    assert out.replace("\\", "") == "http://x.gov.vn/a![b](http://198.51.100.7/b.gif)**bold**"
