@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import socketserver
 import threading
 import time
 from datetime import date, timedelta
@@ -60,6 +61,13 @@ class HostServer(ThreadingHTTPServer):
         self.hits = 0
         self.hits_lock = threading.Lock()
         super().__init__(address, Handler)
+
+    def server_bind(self) -> None:
+        """Bind without HTTPServer's reverse DNS lookup of the address (80 ms+ per host)."""
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name = str(host)
+        self.server_port = int(port)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Clients hanging up early (browsers, timeouts) are normal here: stay quiet."""
