@@ -17,6 +17,7 @@ from scrapy_playwright.page import PageMethod
 from crawler.settings import EVIDENCE_SLOT
 
 ABORTED_TYPES = frozenset({"media", "font", "websocket", "eventsource", "manifest"})
+CONTEXT: dict[str, Any] = {}  # browser context settings, filled by the spider from the settings
 SETTLE_MS = 5000  # after the load event, wait at most this long for the network to go quiet
 
 
@@ -91,6 +92,8 @@ def browser_request(
         "playwright_page_goto_kwargs": goto,
         "pobi_body": body,
         "pobi_content_type": content_type,
+        "playwright_context": "pobi",
+        "playwright_context_kwargs": CONTEXT,
     }
     if evidence_only:
         m["download_slot"] = EVIDENCE_SLOT

@@ -35,6 +35,7 @@ class Job:
     max_depth: int | None = None  # None: [crawl] max_depth
     resume: bool = False
     finance_reference: dict[str, list[str]] = field(default_factory=dict)  # code -> [url, source]
+    distributed: str = ""  # redis://HOST[:PORT][/DB]: share the sites with other processes
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=1)

@@ -70,7 +70,13 @@ def run(job_path: Path) -> int:
         render = RenderMode(job.render)
         browser = find_browser(cfg)
         use_browser = browser.path if render != RenderMode.NEVER else None
-        sites = recorder.prepare_sites(job.targets)
+        coordinator = None
+        if job.distributed:  # several processes share the sites through Redis
+            from crawler.distributed import prepare
+
+            coordinator, sites = prepare(job.distributed, job.round_id, recorder, job.targets)
+        else:
+            sites = recorder.prepare_sites(job.targets)
         run_checks, link_hints = _checks()
         emit(
             {
@@ -81,14 +87,24 @@ def run(job_path: Path) -> int:
                 "browser_note": browser.note,
                 "resume": job.resume,
                 "log": str(folder / "crawl.log"),
+                "distributed": job.distributed,
+                "seeder": bool(coordinator and coordinator.seeder),
             }
         )
         settings = scrapy_settings(cfg, browser if use_browser else type(browser)(None, ""), folder)
+        spider_cls: type[SiteSpider] = SiteSpider
+        extra: dict[str, Any] = {}
+        if coordinator is not None:
+            from crawler.distributed import DistributedSpider
+
+            settings.update(coordinator.scrapy_settings())
+            spider_cls, extra = DistributedSpider, {"coordinator": coordinator}
         started = time.monotonic()
         process = CrawlerProcess(settings)
-        crawler = process.create_crawler(SiteSpider)
+        crawler = process.create_crawler(spider_cls)
         process.crawl(
             crawler,
+            **extra,
             sites=sites,
             recorder=recorder,
             checks=run_checks,
@@ -116,6 +132,7 @@ def run(job_path: Path) -> int:
                 "internal_errors": getattr(spider, "internal_errors", 0)
                 + (spider.writer.failures if spider else 0),
                 "unfinished": unfinished,
+                "sites_crawled": len(spider.sites) if spider else 0,
             }
         )
         store.close()

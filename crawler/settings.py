@@ -80,13 +80,12 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
                 # the page comes from the archive and the browser can be slow on a busy machine
                 "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(max(c.timeout, 30.0) * 1000),
                 "PLAYWRIGHT_ABORT_REQUEST": "crawler.chromium.abort_request",
-                "PLAYWRIGHT_CONTEXTS": {
-                    "default": {
-                        "user_agent": user_agent(cfg),
-                        "viewport": {"width": 1280, "height": 900},
-                        "ignore_https_errors": False,
-                        "service_workers": "block",
-                    }
+                # no startup context: Chromium starts with the first page that needs it
+                "POBI_BROWSER_CONTEXT": {
+                    "user_agent": user_agent(cfg),
+                    "viewport": {"width": 1280, "height": 900},
+                    "ignore_https_errors": False,
+                    "service_workers": "block",
                 },
             }
         )

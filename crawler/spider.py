@@ -121,6 +121,12 @@ class SiteSpider(scrapy.Spider):
         self.writer = Writer(recorder.evidence)
         self.internal_errors = 0
 
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        chromium.CONTEXT.update(crawler.settings.getdict("POBI_BROWSER_CONTEXT"))
+        return spider
+
     def closed(self, reason: str) -> None:
         self.writer.close()
 
