@@ -8,7 +8,9 @@ normally. Audio, video and fonts are not loaded.
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
@@ -47,8 +49,26 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
         await super().close()
 
 
+POLICY = {"allow_private": True}  # set by the spider from [crawl] allow_private_addresses
+
+
+def _private_literal(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        addr = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_reserved
+
+
 def abort_request(request: Any) -> bool:
-    return request.resource_type in ABORTED_TYPES
+    """Skip media and fonts; for real-web crawls, never let a page's scripts reach private or
+    loopback addresses given literally (names are checked only for the crawler's own requests)."""
+    if request.resource_type in ABORTED_TYPES:
+        return True
+    return not POLICY["allow_private"] and _private_literal(request.url)
 
 
 async def serve_archived(page: Any, request: Request) -> None:

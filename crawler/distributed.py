@@ -275,11 +275,13 @@ class SiteScheduler(RedisScheduler):
         return len(self.local) + len(self.queue)
 
     def enqueue_request(self, request: Request) -> bool:
-        if request.meta.get("pobi_shared"):
-            return bool(super().enqueue_request(request))
+        # Everything scheduled during the crawl belongs to a site this process claimed (links,
+        # renders, screenshots, and redirects or retries of its start request): it stays here.
+        # Only SiteScheduler.open pushes to the shared queue (the start requests, once).
+        request.meta.pop("pobi_shared", None)
         self.local.push(request)
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/memory", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/memory")
         return True
 
     def next_request(self) -> Request | None:
@@ -288,13 +290,13 @@ class SiteScheduler(RedisScheduler):
             request = self.queue.pop(0)
             if request is not None:
                 if self.stats:
-                    self.stats.inc_value("scheduler/dequeued/redis", spider=spider)
+                    self.stats.inc_value("scheduler/dequeued/redis")
                 claimed = spider.claim(request)
                 if claimed is not None:
                     return claimed  # type: ignore[no-any-return]
         request = self.local.pop()
         if request is not None and self.stats:
-            self.stats.inc_value("scheduler/dequeued/memory", spider=spider)
+            self.stats.inc_value("scheduler/dequeued/memory")
         return request  # type: ignore[no-any-return]
 
     def has_pending_requests(self) -> bool:

@@ -125,6 +125,7 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         chromium.CONTEXT.update(crawler.settings.getdict("POBI_BROWSER_CONTEXT"))
+        chromium.POLICY["allow_private"] = crawler.settings.getbool("POBI_ALLOW_PRIVATE_ADDRESSES")
         return spider
 
     def closed(self, reason: str) -> None:

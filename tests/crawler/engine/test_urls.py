@@ -63,3 +63,25 @@ def test_traps_and_binary_files() -> None:
     assert skip_by_extension("http://x.vn/bao-cao.PDF")
     assert not skip_by_extension("http://x.vn/hoi-dap.aspx")
     assert not skip_by_extension("http://x.vn/v1.2/")
+
+
+def test_browser_subrequests_to_private_literals_are_aborted_when_not_allowed() -> None:
+    from types import SimpleNamespace
+
+    from crawler import chromium
+
+    def req(url: str, kind: str = "script") -> SimpleNamespace:
+        return SimpleNamespace(url=url, resource_type=kind)
+
+    saved = dict(chromium.POLICY)
+    try:
+        chromium.POLICY["allow_private"] = False
+        assert chromium.abort_request(req("http://10.0.0.5/x.js"))
+        assert chromium.abort_request(req("http://localhost:8080/"))
+        assert chromium.abort_request(req("http://[::1]/"))
+        assert not chromium.abort_request(req("https://cdn.example.org/x.js"))
+        assert chromium.abort_request(req("https://cdn.example.org/f.woff2", "font"))
+        chromium.POLICY["allow_private"] = True
+        assert not chromium.abort_request(req("http://127.0.0.5/x.js"))
+    finally:
+        chromium.POLICY.update(saved)
