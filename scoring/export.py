@@ -30,7 +30,14 @@ from scoring.crosswalk import inherited_rows, trends_rows
 from scoring.rubric import Rubric, load_rubric
 from scoring.statistics import MEASURES, compute_statistics
 from scoring.views import Row, base_tables
-from scoring.writers import codebook, datapackage, write_csv, write_json, write_xlsx
+from scoring.writers import (
+    codebook,
+    datapackage,
+    write_csv,
+    write_file,
+    write_json,
+    write_xlsx,
+)
 
 FORMATS = ("csv", "xlsx", "all")
 
@@ -302,7 +309,7 @@ def export_round(
             result.files.append(path)
         path = out / "CODEBOOK.md"
         extra = _statistics_extra() + "\n\n" + _rubric_extra(rub)
-        path.write_text(codebook(tables, meta, extra), encoding="utf-8")
+        write_file(path, codebook(tables, meta, extra).encode("utf-8"))
         result.files.append(path)
         if fmt in ("xlsx", "all"):
             path = out / f"pobi-{round_id}.xlsx"

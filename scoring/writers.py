@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import zipfile
 from collections.abc import Sequence
@@ -22,6 +23,17 @@ from scoring.columns import Column, Table
 Row = dict[str, Any]
 FIXED_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 FIXED_DOC_DATE = "2000-01-01T00:00:00Z"
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write to a temporary name in the same folder, then rename: a file is whole or untouched."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
 
 
 def cell_text(column: Column, value: Any) -> str:
@@ -56,7 +68,7 @@ def write_csv(path: Path, table: Table, rows: Sequence[Row], *, bom: bool = Fals
     for row in rows:
         writer.writerow([cell_text(c, row.get(c.name)) for c in table.columns])
     data = buf.getvalue().encode("utf-8")
-    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    write_file(path, (b"\xef\xbb\xbf" if bom else b"") + data)
 
 
 # --------------------------------------------------------------------------- data package
@@ -124,7 +136,7 @@ def datapackage(
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_file(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
 def _md(text: str) -> str:
@@ -227,7 +239,7 @@ def write_xlsx(
     wb.properties.lastModifiedBy = "pobi"
     buf = io.BytesIO()
     wb.save(buf)
-    path.write_bytes(_normalise_zip(buf.getvalue()))
+    write_file(path, _normalise_zip(buf.getvalue()))
 
 
 def _normalise_zip(data: bytes) -> bytes:
