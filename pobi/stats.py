@@ -25,7 +25,10 @@ def wilson(k: int, n: int, z: float = 1.959963984540054) -> Rate:
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Rate(k, n, p, max(0.0, centre - half), min(1.0, centre + half))
+    # Clamp: floating point can put the bound a hair past p at k = 0 or k = n (e.g. 8.7e-19 > 0).
+    low = min(max(0.0, centre - half), p)
+    high = max(min(1.0, centre + half), p)
+    return Rate(k, n, p, low, high)
 
 
 @dataclass(frozen=True)
