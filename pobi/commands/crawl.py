@@ -74,6 +74,15 @@ def crawl_cmd(
             "back from their archived evidence, not fetched again.",
         ),
     ] = False,
+    distributed: Annotated[
+        str | None,
+        typer.Option(
+            "--distributed",
+            metavar="redis://HOST[:PORT][/DB]",
+            help="Share the round's sites with other crawl processes (this or other machines) "
+            "started with the same command, through this Redis server. See docs/crawl-distributed.md.",
+        ),
+    ] = None,
 ) -> None:
     """Crawl portals and Department of Finance sites and record their citizen channels.
 
@@ -90,11 +99,23 @@ def crawl_cmd(
       pobi crawl --round 2026 --provinces 01,79 --render never
       pobi crawl --round 2026 --sites my-sites.csv --max-pages 30
       pobi crawl --round 2026 --resume      # after an interruption
+      pobi crawl --round 2026 --distributed redis://10.0.0.5:6379/0   # on each machine
     """
     from crawler.job import Job, Target, job_dir
     from pobi.registry import parse_codes, read_sites_file, registry_sites
     from pobi.rounds import get_round
 
+    if distributed is not None:
+        from crawler.distributed import check_url
+        from pobi.errors import InputError
+
+        check_url(distributed)
+        if resume:
+            raise InputError(
+                "--resume cannot be combined with --distributed.",
+                hint=f"Finish an interrupted distributed crawl with: pobi crawl --round {round_id} "
+                "--resume (one process replays what was stored and fetches the rest).",
+            )
     ws = workspace()
     with ws.store.session() as s:
         era = get_round(s, round_id).era
@@ -129,8 +150,14 @@ def crawl_cmd(
         max_depth=max_depth,
         resume=resume,
         finance_reference=reference,
+        distributed=distributed or "",
     )
     folder = job_dir(ws.config.home, round_id)
+    if distributed:  # each process of a distributed crawl has its own job folder, log and lock
+        import socket
+
+        folder = folder / f"distributed-{socket.gethostname()}-{os.getpid()}"
+        folder.mkdir(parents=True, exist_ok=True)
     job_path = folder / "job.json"
     job_path.write_text(job.to_json(), encoding="utf-8")
     _supervise(job_path, folder, len(targets))
@@ -239,6 +266,13 @@ def _supervise(job_path: Path, folder: Path, total: int) -> None:
         f"Crawled in {end.get('elapsed', 0):.1f} s: {end.get('requests', 0)} requests, "
         f"{end.get('rendered_requests', 0)} browser navigations."
     )
+    if begin.get("distributed"):
+        console.print(
+            f"Distributed ({begin['distributed']}): this process crawled "
+            f"{end.get('sites_crawled', 0)} of {total} sites"
+            + (" and seeded the shared queue" if begin.get("seeder") else "")
+            + "; other processes may still be crawling the rest."
+        )
     if end.get("internal_errors"):
         err_console.print(
             f"[yellow]{end['internal_errors']} page(s) hit an internal error; "
