@@ -6,6 +6,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+# any reply, human reply, substantive reply: distinct hues, not shades of one
+MEASURE_COLOURS = ("#1f77b4", "#2ca02c", "#d62728")
+
 
 def survival_chart(
     df: pd.DataFrame, labels: dict[str, str], x_title: str, y_title: str, max_days: float
@@ -14,9 +17,10 @@ def survival_chart(
     requests nobody answered can run for months and would squash the part that matters)."""
     data = df[df["days"] <= max_days].copy()
     data["label"] = data["measure"].map(labels)
+    colours = alt.Scale(domain=list(labels.values()), range=list(MEASURE_COLOURS))
     base = alt.Chart(data).encode(
         x=alt.X("days:Q", title=x_title, scale=alt.Scale(domain=[0, max_days])),
-        color=alt.Color("label:N", title=None, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("label:N", title=None, scale=colours, legend=alt.Legend(orient="bottom")),
     )
     band = base.mark_area(opacity=0.15, interpolate="step-after").encode(
         y=alt.Y("low:Q", title=y_title, scale=alt.Scale(domain=[0, 1])), y2="high:Q"
