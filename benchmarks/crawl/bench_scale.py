@@ -1,0 +1,338 @@
+"""Scale check: one crawl of 300+ simulated sites stays under 1 GiB (process tree, Chromium included).
+
+    .venv/bin/python benchmarks/crawl/bench_scale.py [--countries 3] [--delay 0.05]
+    .venv/bin/python benchmarks/crawl/bench_scale.py --processes 2     # pobi crawl --distributed
+
+Serves ``--countries`` simulated legacy-era countries (``build_country("legacy", seed)``: the
+portal and the Department of Finance site of each of the 63 provinces, with every feature of the
+calibrated country: dead sites, a moved domain, JavaScript menus, script-only shells, traps...),
+each country on its own block of loopback addresses (``127.0.K.X``), from a separate process.
+Three countries are 378 sites on 381 hosts: the size of a survey of every provincial portal,
+finance department and four more departments per province.
+
+Then runs ``pobi crawl --render auto`` on all of them (or ``--processes N`` processes of
+``pobi crawl --distributed`` sharing the sites through a local ``redis-server``) into a fresh
+SQLite store, samples every 0.5 s the memory of each command's whole process tree (the CLI, the
+crawl process, Chromium and its renderers) from ``/proc``, and prints sites, pages, wall time,
+peak RSS and PSS, and precision/recall of every channel against the worlds' truth.
+
+RSS counts pages shared between Chromium's processes once per process (an over-estimate); PSS
+divides shared pages among their users (the real footprint). The 1 GiB target is checked on RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing as mp
+import os
+import platform
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+GIB = 2**30
+
+
+def _serve(countries: int, latency_ms: int, folder: str, queue: Any, stop: Any) -> None:
+    import threading as th
+
+    from pobi.sandbox.web import Farm
+    from pobi.sandbox.web.server import HostServer, bind_dead
+    from pobi.sandbox.world import build_country
+
+    class BlockFarm(Farm):
+        """A farm on 127.0.<block>.X instead of 127.0.0.X, so several farms never share an
+        address (Scrapy's politeness slots are per host name, without the port)."""
+
+        block = 0
+
+        def start(self) -> Farm:
+            for n, (key, host) in enumerate(sorted(self.world.hosts.items())):
+                ip = f"127.0.{self.block}.{2 + n}"
+                if host.dead == "refused":
+                    sock = bind_dead(ip)
+                    self._dead.append(sock)
+                    port = sock.getsockname()[1]
+                else:
+                    server = HostServer(
+                        (ip, 0), host, self.bases, host.latency_ms or self.latency_ms
+                    )
+                    self._servers.append(server)
+                    port = server.server_address[1]
+                self.addresses[key] = (ip, port)
+                self.bases[key] = f"http://{ip}:{port}"
+            for server in self._servers:
+                t = th.Thread(
+                    target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
+                )
+                t.start()
+                self._threads.append(t)
+            return self
+
+    farms = []
+    rows: list[tuple[str, str, str]] = []
+    for k in range(countries):
+        farm = BlockFarm(build_country("legacy", seed=2026 + k), latency_ms=latency_ms)
+        farm.block = 10 + k
+        farm.start()
+        farms.append(farm)
+        rows.extend(farm.site_urls())
+        farm.write_truth(Path(folder) / f"truth-{k}.csv")
+    queue.put((rows, sum(len(f.world.hosts) for f in farms)))
+    stop.wait()
+    for farm in farms:
+        farm.stop()
+
+
+def _pss(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def tree_memory(root: int, parts: dict[str, int] | None = None) -> tuple[int, int, int]:
+    """(RSS, PSS, processes) of a process and all its descendants, from /proc; ``parts`` gets
+    the RSS per kind of process (pobi CLI, crawl process, Chromium browser, its other processes)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            rss[int(entry)] = int(fields[21]) * page
+            children.setdefault(int(fields[1]), []).append(int(entry))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, pss, n, todo = 0, 0, 0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid not in rss:
+            continue
+        n += 1
+        total += rss[pid]
+        if parts is not None:
+            parts[_kind(pid, root)] = parts.get(_kind(pid, root), 0) + rss[pid]
+        pss += _pss(pid) or rss[pid]
+        todo.extend(children.get(pid, []))
+    return total, pss, n
+
+
+def _kind(pid: int, root: int) -> str:
+    if pid == root:
+        return "pobi_cli"
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            cmd = fh.read().split(b"\0")
+    except OSError:
+        return "?"
+    if b"crawler.run" in cmd:
+        return "crawl_process"
+    if any(c.startswith(b"--type=renderer") for c in cmd):
+        return "chromium_renderers"
+    if any(c.startswith(b"--type=") for c in cmd):
+        return "chromium_helpers"
+    if cmd and b"chrom" in cmd[0]:
+        return "chromium_browser"
+    return "other (" + os.path.basename(cmd[0].decode(errors="replace")) + ")"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    import redis
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            *(shutil.which("redis-server") or "/usr/bin/redis-server", "--bind", "127.0.0.1"),
+            *("--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(folder)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(200):
+        try:
+            client.ping()
+            return proc, url
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("redis-server did not start")
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    tmp = Path(tempfile.mkdtemp(prefix="pobi-bench-scale-"))
+    home = tmp / "home"
+    home.mkdir()
+    ctx = mp.get_context("spawn")
+    queue, stop = ctx.Queue(), ctx.Event()
+    server = ctx.Process(
+        target=_serve, args=(args.countries, args.latency_ms, str(tmp), queue, stop), daemon=True
+    )
+    server.start()
+    rows, hosts = queue.get(timeout=300)
+    sites_csv = tmp / "sites.csv"
+    with sites_csv.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["province_code", "site_kind", "url"])
+        w.writerows(rows)
+    env = {
+        **os.environ,
+        "POBI_HOME": str(home),
+        "POBI_CRAWL_ALLOW_PRIVATE_ADDRESSES": "true",
+        "POBI_CRAWL_DOWNLOAD_DELAY": str(args.delay),
+        "COLUMNS": "200",
+        "NO_COLOR": "1",
+    }
+    pobi = str(Path(sys.executable).parent / "pobi")
+    subprocess.run(
+        [pobi, "round", "create", "scale", "--era", "legacy"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    redis_proc = None
+    cmd = [pobi, "crawl", "--round", "scale", "--sites", str(sites_csv)]
+    if args.processes > 1:
+        redis_proc, url = start_redis(tmp)
+        cmd += ["--distributed", url]
+    peaks: list[dict[str, Any]] = [
+        {"rss": 0, "pss": 0, "procs": 0, "parts": {}} for _ in range(args.processes)
+    ]
+    peak_total = {"rss": 0, "pss": 0}
+    start = time.monotonic()
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for _ in range(args.processes)
+    ]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss_sum = pss_sum = 0
+            for i, p in enumerate(procs):
+                parts: dict[str, int] = {}
+                rss, pss, n = tree_memory(p.pid, parts)
+                if rss > peaks[i]["rss"]:
+                    peaks[i]["parts"] = {k: round(v / 2**20) for k, v in sorted(parts.items())}
+                peaks[i]["rss"] = max(peaks[i]["rss"], rss)
+                peaks[i]["pss"] = max(peaks[i]["pss"], pss)
+                peaks[i]["procs"] = max(peaks[i]["procs"], n)
+                rss_sum, pss_sum = rss_sum + rss, pss_sum + pss
+            peak_total["rss"] = max(peak_total["rss"], rss_sum)
+            peak_total["pss"] = max(peak_total["pss"], pss_sum)
+            time.sleep(0.5)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    outs = [p.communicate()[0] for p in procs]
+    wall = time.monotonic() - start
+    done.set()
+    t.join()
+    for p, out in zip(procs, outs, strict=True):
+        if p.returncode != 0:
+            raise SystemExit(f"pobi crawl failed ({p.returncode}):\n{out[-3000:]}")
+    phases = [float(m.group(1)) for o in outs if (m := re.search(r"Crawled in ([\d.]+) s", o))]
+    out_dir = tmp / "export"
+    subprocess.run(
+        [pobi, "export", "--round", "scale", "--out", str(out_dir)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    from pobi.sandbox.truth import compare, read_found, read_truth
+
+    truth = [r for k in range(args.countries) for r in read_truth(tmp / f"truth-{k}.csv")]
+    result = compare(read_found(out_dir / "channels.csv"), truth, rendered=True, obey_robots=True)
+    table = result.table()
+    db = sqlite3.connect(home / "pobi.sqlite")
+    sites_n = db.execute("SELECT count(*) FROM crawl_sites").fetchone()[0]
+    ok_sites = db.execute("SELECT count(*) FROM crawl_sites WHERE fetch_status='ok'").fetchone()[0]
+    pages = db.execute("SELECT count(*), sum(rendered) FROM pages WHERE status='ok'").fetchone()
+    findings = db.execute("SELECT count(*) FROM findings").fetchone()[0]
+    db.close()
+    stop.set()
+    server.join(timeout=30)
+    if redis_proc is not None:
+        redis_proc.terminate()
+        redis_proc.wait(timeout=20)
+    report = {
+        "machine": f"{os.cpu_count()} CPU, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, load average at end "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "countries": args.countries,
+        "processes": args.processes,
+        "sites": sites_n,
+        "sites_ok": ok_sites,
+        "hosts": hosts,
+        "pages_ok": pages[0],
+        "pages_rendered": pages[1] or 0,
+        "findings": findings,
+        "delay_s": args.delay,
+        "wall_s": round(wall, 1),
+        "crawl_phase_s": phases,
+        "pages_per_s": round(pages[0] / wall, 1),
+        "peak_rss_mib_per_process_tree": [round(p["rss"] / 2**20) for p in peaks],
+        "peak_pss_mib_per_process_tree": [round(p["pss"] / 2**20) for p in peaks],
+        "peak_processes_per_tree": [p["procs"] for p in peaks],
+        "rss_mib_by_process_at_peak": [p["parts"] for p in peaks],
+        "peak_rss_mib_all": round(peak_total["rss"] / 2**20),
+        "peak_pss_mib_all": round(peak_total["pss"] / 2**20),
+        "under_1_gib": all(p["rss"] < GIB for p in peaks),
+        "min_precision": min(r["precision"] for r in table),
+        "min_recall": min(r["recall"] for r in table),
+        "workdir": str(tmp),
+    }
+    return report
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--countries", type=int, default=3, help="legacy countries (126 sites each)")
+    ap.add_argument("--delay", type=float, default=0.05, help="per-host download delay, s")
+    ap.add_argument("--latency-ms", type=int, default=0, help="added to every response")
+    ap.add_argument("--processes", type=int, default=1, help=">1: pobi crawl --distributed")
+    ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = ap.parse_args()
+    report = run(args)
+    print(json.dumps(report, indent=1))
+    print(
+        f"\n{report['sites']} sites ({report['sites_ok']} reachable), {report['pages_ok']} pages "
+        f"({report['pages_rendered']} rendered), {report['processes']} process(es): "
+        f"wall {report['wall_s']} s, peak RSS {report['peak_rss_mib_per_process_tree']} MiB "
+        f"(PSS {report['peak_pss_mib_per_process_tree']} MiB) per crawl process tree, "
+        f"precision >= {report['min_precision']:.3f}, recall >= {report['min_recall']:.3f}"
+    )
+    if not args.keep:
+        shutil.rmtree(report["workdir"], ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
