@@ -57,7 +57,7 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
             "crawler.middleware.Replay": 50,
             "crawler.middleware.Guard": 60,
         },
-        "DOWNLOAD_SLOTS": {EVIDENCE_SLOT: {"concurrency": 2, "delay": 0, "jitter": 0}},
+        "DOWNLOAD_SLOTS": {EVIDENCE_SLOT: {"concurrency": 4, "delay": 0, "jitter": 0}},
         "POBI_ALLOW_PRIVATE_ADDRESSES": c.allow_private_addresses,
         "MEMUSAGE_ENABLED": False,
     }
@@ -76,7 +76,7 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
                     "timeout": 30_000,
                 },
                 "PLAYWRIGHT_MAX_CONTEXTS": 1,
-                "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 4,
+                "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 6,
                 # the page comes from the archive and the browser can be slow on a busy machine
                 "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(max(c.timeout, 30.0) * 1000),
                 "PLAYWRIGHT_ABORT_REQUEST": "crawler.chromium.abort_request",

@@ -145,6 +145,12 @@ def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
         host = urlsplit(final_url).netloc
         per_host[host] = per_host.get(host, 0) + 1
     findings = db.execute("SELECT count(*) FROM findings").fetchone()[0]
+    first, last = db.execute(
+        "SELECT min(julianday(fetched_at)), max(julianday(fetched_at)) FROM pages"
+    ).fetchone()
+    shots = db.execute(
+        "SELECT count(*), max(julianday(stored_at)) FROM evidence WHERE kind = 'screenshot'"
+    ).fetchone()
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     busiest = max(per_host.values()) + 1  # + robots.txt
     return {
@@ -157,6 +163,9 @@ def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
         "hosts": len(per_host),
         "busiest_host_requests": busiest,
         "ideal_s": round(busiest * delay, 2),
+        "pages_span_s": round((last - first) * 86400, 2),  # first to last page stored
+        "screenshots": shots[0],
+        "evidence_tail_s": round(max(0.0, ((shots[1] or last) - last) * 86400), 2),
         "cpu_s": round(cpu, 2),
         "cpu_ms_per_page": round(1000 * cpu / pages[0], 1),
         "peak_rss_mib": round(peak["rss"] / 2**20, 1),
