@@ -67,11 +67,21 @@ def setup() -> Context:
     rounds = queries.rounds(src.database_url, version)
     round_id = era = None
     if not rounds.empty:
+        eras = dict(zip(rounds["id"], rounds["era"], strict=True))
+        present = [e for e in ("current", "legacy") if e in set(eras.values())]
+        if len(present) > 1:  # both eras in the store: let the reader pick one
+            only = st.sidebar.selectbox(
+                t("col_era", lang),
+                ["all", *present],
+                key="era_filter",
+                format_func=lambda e: t("all_eras", lang) if e == "all" else t("era_" + e, lang),
+            )
+            if only != "all":
+                rounds = rounds[rounds["era"] == only]
         ids = list(rounds["id"])[::-1]  # newest first
         wanted = st.query_params.get("round", "") or os.environ.get("POBI_DASHBOARD_ROUND", "")
         if "round" not in st.session_state or st.session_state["round"] not in ids:
             st.session_state["round"] = wanted if wanted in ids else ids[0]
-        eras = dict(zip(rounds["id"], rounds["era"], strict=True))
         round_id = st.sidebar.selectbox(
             t("round", lang),
             ids,

@@ -20,6 +20,7 @@ TEXT: dict[str, dict[str, str]] = {
     "round": {"vi": "Đợt khảo sát", "en": "Survey round"},
     "era_legacy": {"vi": "63 tỉnh (trước 1/7/2025)", "en": "63 provinces (before 2025-07-01)"},
     "era_current": {"vi": "34 tỉnh (từ 1/7/2025)", "en": "34 provinces (from 2025-07-01)"},
+    "all_eras": {"vi": "Tất cả các thời kỳ", "en": "All eras"},
     "public_mode_note": {
         "vi": "Chế độ công khai: chỉ số liệu tổng hợp, điểm và bằng chứng từ cổng thông tin; "
         "không hiển thị nội dung thư hay dữ liệu cá nhân.",

@@ -112,6 +112,18 @@ def test_unscored_round_says_not_scored_and_colours_by_replies(seeded: Seeded) -
     assert any("not scored yet" in i.value for i in at.info)
 
 
+def test_era_filter_narrows_the_rounds(seeded: Seeded) -> None:
+    at = app("en")
+    era = at.sidebar.selectbox(key="era_filter")
+    assert era.options == ["All eras", TEXT["era_current"]["en"], TEXT["era_legacy"]["en"]]
+    assert len(at.sidebar.selectbox(key="round").options) == 2
+    era.set_value("legacy").run()
+    ok(at)
+    rounds = at.sidebar.selectbox(key="round")
+    assert len(rounds.options) == 1 and rounds.value == "2021"
+    assert at.metric[2].value.endswith("/ 63")  # the overview follows: 63 legacy units
+
+
 def test_language_switch_in_the_sidebar(seeded: Seeded) -> None:
     at = app("vi")
     assert at.title[0].value == TEXT["overview_title"]["vi"]
