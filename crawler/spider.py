@@ -509,6 +509,9 @@ class SiteSpider(scrapy.Spider):
             site, final_url, html, encoding, content_type, rendered, depth, link_text
         )
         drafts, hints, problems = self._analyse(view)
+        # only findings this page now stands behind need a store write (footer e-mails and
+        # phones repeat on every page of a site)
+        improved = self._improved(site, drafts, depth, final_url)
         record = PageRecord(
             url=requested,
             final_url=final_url,
@@ -525,7 +528,7 @@ class SiteSpider(scrapy.Spider):
         )
         shots: list[Request] = []
         if stored is None:
-            self._save(site, record, drafts)
+            self._save(site, record, improved)
         else:
             self._count(
                 site,
@@ -533,7 +536,7 @@ class SiteSpider(scrapy.Spider):
                     self.recorder.save_page,
                     site.row,
                     record,
-                    drafts,
+                    improved,
                     write_page=False,
                     warc_sha256=stored.warc_sha256,
                     screenshot_sha256=stored.screenshot_sha256,
@@ -541,24 +544,24 @@ class SiteSpider(scrapy.Spider):
             )
             site.pages += 1
             site.rendered += int(stored.rendered)
-        if self._became_best(site, drafts, depth, final_url) and not rendered and exchange:
+        if improved and not rendered and exchange:
             shots = self._shot(site, requested, final_url, exchange.body, content_type)
         if depth >= self.max_depth:
             return shots
         return shots + self._follow(site, view, hints, depth)
 
-    def _became_best(
+    def _improved(
         self, site: SiteState, drafts: list[FindingDraft], depth: int, url: str
-    ) -> bool:
-        """Does this page now stand behind some finding (the rule of crawler.records)?"""
-        better = False
+    ) -> list[FindingDraft]:
+        """The drafts for which this page is now the best page (the rule of crawler.records)."""
+        out = []
+        r = rank(depth, url)
         for d in drafts:
             key = (d.channel.value, d.value[:4000])
-            r = rank(depth, url)
             if key not in site.best or r < site.best[key]:
                 site.best[key] = r
-                better = True
-        return better
+                out.append(d)
+        return out
 
     def _shot(
         self, site: SiteState, page_url: str, found_on: str, body: bytes, content_type: str
