@@ -21,7 +21,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import func, inspect, select, text
 
-from dashboard.daycount import CountingCalendar
 from pobi.clock import aware, now
 from pobi.config import Config, load_config
 from pobi.errors import InputError, NotFoundError, StateError
@@ -102,14 +101,14 @@ def _config() -> Config:
     return load_config()
 
 
-_CALENDARS: dict[frozenset, CountingCalendar] = {}
+_CALENDARS: dict[frozenset, Calendar] = {}
 
 
-def _calendar() -> CountingCalendar:
-    """The configured working-day calendar, with constant-time counting (kept per process)."""
+def _calendar() -> Calendar:
+    """The configured working-day calendar, kept per process so its year tables are built once."""
     off = Calendar.from_config(_config()).extra_days_off
     if off not in _CALENDARS:
-        _CALENDARS[off] = CountingCalendar(off)
+        _CALENDARS[off] = Calendar(off)
     return _CALENDARS[off]
 
 

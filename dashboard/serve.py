@@ -27,7 +27,7 @@ def warm() -> None:
     level = cache_log.level
     cache_log.setLevel(logging.ERROR)
     try:
-        from dashboard import charts, context, daycount, i18n, privacy, queries  # noqa: F401
+        from dashboard import charts, context, i18n, privacy, queries  # noqa: F401
     finally:
         cache_log.setLevel(level)
     from dashboard.tilemap import layout

@@ -95,3 +95,29 @@ def test_working_day_definition(d: date) -> None:
         assert CAL.is_working_day(d) == (d not in public)
     window = [d + timedelta(days=i) for i in range(7)]
     assert sum(CAL.is_working_day(x) for x in window) <= 6
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.dates(min_value=date(2017, 1, 1), max_value=date(2031, 12, 31)),
+    st.integers(min_value=-1200, max_value=1200),
+    st.frozensets(st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)), max_size=5),
+)
+def test_prefix_sum_count_equals_walking(start: date, span: int, off: frozenset[date]) -> None:
+    cal = Calendar(off)
+    end = start + timedelta(days=span)
+    assert cal.working_days_between(start, end) == cal.walk_days_between(start, end)
+
+
+def test_counting_years_does_not_walk_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a year's first use, counting an interval looks nothing up day by day."""
+    cal = Calendar()
+    cal.working_days_between(date(2019, 1, 1), date(2026, 12, 31))  # builds the year tables
+    calls = []
+    real = Calendar.is_working_day
+    monkeypatch.setattr(
+        Calendar, "is_working_day", lambda self, d: calls.append(d) or real(self, d)
+    )
+    for _ in range(1000):
+        cal.working_days_between(date(2019, 3, 4), date(2026, 11, 24))
+    assert calls == []
