@@ -146,13 +146,14 @@ def _kind(pid: int, root: int) -> str:
             cmd = fh.read().split(b"\0")
     except OSError:
         return "?"
-    if b"crawler.run" in cmd:
+    line = b" ".join(cmd)  # Chromium rewrites its command line as one string
+    if b"crawler.run" in line:
         return "crawl_process"
-    if any(c.startswith(b"--type=renderer") for c in cmd):
+    if b"--type=renderer" in line:
         return "chromium_renderers"
-    if any(c.startswith(b"--type=") for c in cmd):
+    if b"--type=" in line:
         return "chromium_helpers"
-    if cmd and b"chrom" in cmd[0]:
+    if b"chrom" in cmd[0]:
         return "chromium_browser"
     return "other (" + os.path.basename(cmd[0].decode(errors="replace")) + ")"
 
@@ -211,6 +212,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "COLUMNS": "200",
         "NO_COLOR": "1",
     }
+    if args.chromium_arg:
+        # an experiment, not a setting: extra Chromium switches for the crawl process only
+        (tmp / "sitecustomize.py").write_text(
+            f"import crawler.browser\ncrawler.browser.LAUNCH_ARGS.extend({args.chromium_arg!r})\n",
+            encoding="utf-8",
+        )
+        env["PYTHONPATH"] = os.pathsep.join([str(tmp), str(REPO), env.get("PYTHONPATH", "")])
     pobi = str(Path(sys.executable).parent / "pobi")
     subprocess.run(
         [pobi, "round", "create", "scale", "--era", "legacy"],
@@ -288,6 +296,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         f"Python {platform.python_version()}, load average at end "
         + " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "countries": args.countries,
+        "extra_chromium_args": args.chromium_arg,
         "processes": args.processes,
         "sites": sites_n,
         "sites_ok": ok_sites,
@@ -320,6 +329,12 @@ def main() -> None:
     ap.add_argument("--latency-ms", type=int, default=0, help="added to every response")
     ap.add_argument("--processes", type=int, default=1, help=">1: pobi crawl --distributed")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument(
+        "--chromium-arg",
+        action="append",
+        default=[],
+        help="experiment: an extra Chromium switch (e.g. --renderer-process-limit=2)",
+    )
     args = ap.parse_args()
     report = run(args)
     print(json.dumps(report, indent=1))
