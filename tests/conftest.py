@@ -70,3 +70,28 @@ def run_pobi(
     return subprocess.run(
         [POBI, *args], capture_output=True, text=True, env=full_env, input=input, timeout=timeout
     )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep every ``xdist_group`` on one worker under ``--dist loadgroup`` with pytest 9.
+
+    pytest-xdist 3.8 tags grouped tests by rewriting ``item._nodeid``, which pytest 9 no longer
+    reads (the id lives in ``item._id``): groups were silently split across workers and a group's
+    session fixture (a whole crawl) ran twice. This applies the tag the way pytest 9 stores it.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodes import coerce_node_id
+    except ImportError:  # older pytest: xdist's own tagging works
+        return
+    for item in items:
+        names = sorted(
+            {
+                str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                for m in item.iter_markers("xdist_group")
+            }
+        )
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")  # type: ignore[attr-defined]
