@@ -36,6 +36,7 @@ from pobi.models import (
     ReviewStatus,
 )
 from pobi.registry import REGIONS, provinces
+from pobi.reviews import rejected_finding_ids
 from pobi.stats import kaplan_meier, wilson
 from pobi.store import Store
 from pobi.store.tables import (
@@ -210,29 +211,13 @@ def request_timing(url: str, version: str, round_id: str) -> pd.DataFrame:
         return _timing_frame(s, round_id)
 
 
-def _rejected_findings(session: Any, round_id: str) -> set[int]:
-    newest = (
-        select(FindingReview.finding_id, func.max(FindingReview.id).label("rid"))
-        .join(Finding, Finding.id == FindingReview.finding_id)
-        .where(Finding.round_id == round_id)
-        .group_by(FindingReview.finding_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(FindingReview.finding_id, FindingReview.status).join(
-            newest, FindingReview.id == newest.c.rid
-        )
-    )
-    return {fid for fid, status in rows if status == ReviewStatus.REJECTED.value}
-
-
 @st.cache_data(show_spinner=False, ttl=TTL)
 def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
     """One row per province of the round's era: index, band, rank, channels and replies."""
     era = round_era(url, version, round_id)
     timing = request_timing(url, version, round_id)
     with _store(url).session() as s:
-        rejected = _rejected_findings(s, round_id)
+        rejected = rejected_finding_ids(s, round_id)
         found = s.execute(
             select(Finding.id, Finding.province_code, Finding.channel).where(
                 Finding.round_id == round_id
@@ -765,7 +750,7 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                 "pages_fetched",
             ]
         elif name == "channels":
-            rejected = _rejected_findings(s, round_id)
+            rejected = rejected_finding_ids(s, round_id)
             raw = s.execute(
                 select(
                     Finding.id,

@@ -31,8 +31,9 @@ from pobi.clock import now
 from pobi.errors import CsvRowError, InputError
 from pobi.models import Channel, RecipientKind, RequestState, ReviewStatus, SiteKind
 from pobi.registry import provinces
+from pobi.reviews import latest_review_status
 from pobi.rounds import get_round
-from pobi.store.tables import CrawlSite, Finding, FindingReview, ProbeRequest, RequestEvent
+from pobi.store.tables import CrawlSite, Finding, ProbeRequest, RequestEvent
 
 EMAIL = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
@@ -119,23 +120,6 @@ def read_targets(path: Path, known_codes: set[str]) -> list[Target]:
     return out
 
 
-def _latest_reviews(session: Session, finding_ids: list[int]) -> dict[int, str]:
-    if not finding_ids:
-        return {}
-    newest = (
-        select(FindingReview.finding_id, func.max(FindingReview.id).label("rid"))
-        .where(FindingReview.finding_id.in_(finding_ids))
-        .group_by(FindingReview.finding_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(FindingReview.finding_id, FindingReview.status).join(
-            newest, FindingReview.id == newest.c.rid
-        )
-    )
-    return {fid: status for fid, status in rows}
-
-
 def _host(url: str) -> str:
     try:
         return (urlsplit(url).hostname or "").lower().removeprefix("www.")
@@ -158,7 +142,7 @@ def candidates_from_findings(session: Session, round_id: str) -> dict[str, list[
         .join(CrawlSite, CrawlSite.id == Finding.site_id)
         .where(Finding.round_id == round_id, Finding.channel == Channel.EMAIL.value)
     ).all()
-    reviews = _latest_reviews(session, [f.id for f, _ in rows])
+    reviews = latest_review_status(session, round_id)
     # (province, kind, address) -> list of (finding, site_url)
     grouped: dict[tuple[str, str, str], list[tuple[Finding, str]]] = defaultdict(list)
     for f, site_url in rows:

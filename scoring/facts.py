@@ -14,9 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pobi.clock import aware
+from pobi.reviews import rejected_finding_ids
 from pobi.store.tables import CrawlSite, Finding, Message, ProbeRequest
 from pobi.timing import RequestTiming
-from scoring.views import rejected_finding_ids
 
 
 @dataclass

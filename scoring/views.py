@@ -10,34 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pobi.clock import aware
 from pobi.config import DeadlineSettings
-from pobi.models import ReviewStatus
-from pobi.store.tables import CrawlSite, Finding, FindingReview, Message, ProbeRequest
+from pobi.reviews import rejected_finding_ids
+from pobi.store.tables import CrawlSite, Finding, Message, ProbeRequest
 from pobi.timing import RequestTiming, latest_codings, request_timings
 from pobi.workdays import Calendar
 
 Row = dict[str, Any]
-
-
-def rejected_finding_ids(session: Session, round_id: str) -> set[int]:
-    """Findings whose latest review (append-only, newest id wins) is ``rejected``."""
-    newest = (
-        select(FindingReview.finding_id, func.max(FindingReview.id).label("rid"))
-        .join(Finding, Finding.id == FindingReview.finding_id)
-        .where(Finding.round_id == round_id)
-        .group_by(FindingReview.finding_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(FindingReview.finding_id, FindingReview.status).join(
-            newest, FindingReview.id == newest.c.rid
-        )
-    )
-    return {fid for fid, status in rows if status == ReviewStatus.REJECTED.value}
 
 
 def sites_rows(session: Session, round_id: str) -> list[Row]:

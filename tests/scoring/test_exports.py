@@ -102,7 +102,7 @@ def test_rejected_findings_left_out_of_channels(scored: Built, tmp_path: Path) -
     from sqlalchemy import select
 
     from pobi.store.tables import CrawlSite, Finding
-    from scoring.views import rejected_finding_ids
+    from pobi.reviews import rejected_finding_ids
 
     _export(scored, tmp_path)
     exported = {(r["site_url"], r["channel"], r["value"]) for r in _rows(tmp_path / "channels.csv")}
