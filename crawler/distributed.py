@@ -7,7 +7,7 @@ share one frontier through Redis. The unit of sharing is the **site**, not the p
   ``crawl_sites`` rows and pushes one start request per site into a scrapy-redis queue
   (``...:requests``, :class:`scrapy_redis.queue.FifoQueue`); then it sets ``...:ready``. Every
   other process waits for ``ready`` and only reads the site rows (no write, no race).
-- **Claiming.** A process pops a start request from the shared queue (``LPOP``: each site goes to
+- **Claiming.** A process pops a start request from the shared queue (``RPOP``: each site goes to
   exactly one process) when it has fewer than ``concurrent_total // concurrent_per_host`` sites in
   progress or nothing else to do. It records itself in ``...:owner`` (site id -> host:pid).
 - **A claimed site stays in its process.** Every later request of that site (links, renders,
