@@ -101,8 +101,8 @@ def test_design_headers_exact_and_sorted(scored: Built, tmp_path: Path) -> None:
 def test_rejected_findings_left_out_of_channels(scored: Built, tmp_path: Path) -> None:
     from sqlalchemy import select
 
-    from pobi.store.tables import CrawlSite, Finding
     from pobi.reviews import rejected_finding_ids
+    from pobi.store.tables import CrawlSite, Finding
 
     _export(scored, tmp_path)
     exported = {(r["site_url"], r["channel"], r["value"]) for r in _rows(tmp_path / "channels.csv")}
