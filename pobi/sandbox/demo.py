@@ -318,15 +318,51 @@ def run_demo(opts: DemoOptions) -> DemoRun:
         "COLUMNS": os.environ.get("COLUMNS", "120"),
     }
     env.pop("POBI_DATABASE_URL", None)
-    run = DemoRun(opts=opts, home=home, env=env)
+    run = DemoRun(opts=opts, home=home, env=env, end=opts.now or SURVEY_END)
     console.print(
         Rule("[bold]pobi demo — a simulated country, offline / mô phỏng, không cần Internet")
     )
     console.print(f"Workspace: {home}")
     started = time.monotonic()
-    for title, fn in STEPS:
-        _step(run, title, fn)
+    try:
+        for title, fn in STEPS:
+            _step(run, title, fn)
+    finally:
+        _stop_world(run)  # the simulated web and mail servers, whatever happened
     run.timings["total"] = time.monotonic() - started
     console.print(Rule("[bold]Done"))
-    console.print(f"Workspace: {home}   total {run.timings['total']:.1f} s")
+    console.print(f"Whole survey: {run.timings['total']:.0f} s. Workspace: {home}")
+    if opts.dashboard:
+        _dashboard(run)
     return run
+
+
+def _stop_world(run: DemoRun) -> None:
+    while run.cleanup:
+        stop = run.cleanup.pop()
+        try:
+            stop()
+        except Exception:  # best-effort shutdown of sandbox servers
+            pass
+
+
+def _dashboard(run: DemoRun) -> None:
+    console.print(Rule("[bold]12. Dashboard"))
+    console.print(
+        f"Dashboard at [bold]http://127.0.0.1:{run.opts.port}[/bold] (Ctrl-C to stop). "
+        f"To reopen it later: POBI_HOME={run.home} POBI_NOW={run.end} pobi dashboard --round demo"
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "pobi.cli",
+        "dashboard",
+        "--round",
+        "demo",
+        "--port",
+        str(run.opts.port),
+    ]
+    try:
+        subprocess.run(cmd, env={**run.env, "POBI_NOW": run.end})
+    except KeyboardInterrupt:
+        console.print("Dashboard stopped.")

@@ -49,6 +49,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         timeout=1500,
     )
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-4000:]
+    # The simulated web and mail servers are stopped when the demo ends.
+    leftovers = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(home) in text:
+            leftovers.append(text)
+    assert leftovers == [], leftovers
     return home, res.stdout + res.stderr
 
 
