@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -352,17 +353,23 @@ def _dashboard(run: DemoRun) -> None:
         f"Dashboard at [bold]http://127.0.0.1:{run.opts.port}[/bold] (Ctrl-C to stop). "
         f"To reopen it later: POBI_HOME={run.home} POBI_NOW={run.end} pobi dashboard --round demo"
     )
-    cmd = [
-        sys.executable,
-        "-m",
-        "pobi.cli",
-        "dashboard",
-        "--round",
-        "demo",
-        "--port",
-        str(run.opts.port),
-    ]
+    cmd = [sys.executable, "-m", "pobi.cli", "dashboard", "--round", "demo"]
+    proc = subprocess.Popen(
+        [*cmd, "--port", str(run.opts.port)], env={**run.env, "POBI_NOW": run.end}
+    )
+
+    def _terminate(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM stops the dashboard too
     try:
-        subprocess.run(cmd, env={**run.env, "POBI_NOW": run.end})
+        proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
         console.print("Dashboard stopped.")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
