@@ -21,6 +21,12 @@ LAUNCH_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-site-isolation-trials",
+    "--renderer-process-limit=2",
+]
+# [crawl] browser_loopback_only: every host name fails at once; loopback literals still load
+LOOPBACK_ONLY_ARGS = [
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.*, EXCLUDE localhost, EXCLUDE [::1]"
 ]
 OFF = {"none", "off", "no", "false", "0"}
 

@@ -8,16 +8,21 @@ normally. Audio, video and fonts are not loaded.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy import Request
+from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
+from crawler.camera import Camera
 from crawler.settings import EVIDENCE_SLOT
 
+logger = logging.getLogger(__name__)
 ABORTED_TYPES = frozenset({"media", "font", "websocket", "eventsource", "manifest"})
 CONTEXT: dict[str, Any] = {}  # browser context settings, filled by the spider from the settings
 SETTLE_MS = 5000  # after the load event, wait at most this long for the network to go quiet
@@ -32,7 +37,16 @@ async def settle(page: Any) -> None:
 
 
 class SharedHandler(ScrapyPlaywrightDownloadHandler):
-    """One handler (so one Chromium) for both http and https; closed once."""
+    """One handler (so one Chromium) for both http and https; closed once. Evidence
+    screenshots (``pobi_camera`` in the request's meta) go to a :class:`Camera` of reused pages
+    in the same browser; rendering goes through scrapy-playwright."""
+
+    camera: Camera | None = None
+    _warming: asyncio.Future[None] | None = None
+
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._camera_lock = asyncio.Lock()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedHandler:
@@ -42,10 +56,53 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
             crawler._pobi_playwright_handler = shared
         return shared
 
+    async def download_request(self, request: Request) -> Response:  # type: ignore[override]
+        if request.meta.get("pobi_camera"):
+            return await self._maybe_future_from_coro(self._photograph(request))
+        return await super().download_request(request)
+
+    async def _launch(self) -> None:
+        await super()._launch()
+        # open the camera's pages now, while the crawl is still fetching robots.txt files: the
+        # first findings come with the first pages, when the event loop is busiest
+        self._warming = asyncio.ensure_future(self._warm())
+
+    async def _warm(self) -> None:
+        try:
+            await (await self._camera()).warm()
+        except Exception as exc:  # the first screenshot will try again and report
+            logger.warning("could not open the evidence camera early: %s", exc)
+
+    async def _camera(self) -> Camera:
+        async with self._camera_lock:
+            if self.camera is None:
+                await self._maybe_launch_browser()
+                slots = self._crawler.settings.getdict("DOWNLOAD_SLOTS")
+                self.camera = Camera(
+                    self.browser,
+                    CONTEXT,
+                    size=int(slots.get(EVIDENCE_SLOT, {}).get("concurrency", 2)),
+                    timeout_ms=float(self.config.navigation_timeout_ms or 30_000),
+                    allow_private=POLICY["allow_private"],
+                )
+            return self.camera
+
+    async def _photograph(self, request: Request) -> Response:
+        camera = await self._camera()
+        png = await camera.shoot(
+            request.url, request.meta["pobi_body"], request.meta.get("pobi_content_type", "")
+        )
+        request.meta["pobi_png"] = png
+        return Response(request.url, status=200, request=request, flags=["pobi-camera"])
+
     async def close(self) -> None:
         if getattr(self, "_pobi_closed", False):
             return
         self._pobi_closed = True
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
+        if self.camera is not None:
+            await self.camera.close()
         await super().close()
 
 
@@ -117,12 +174,20 @@ def browser_request(
     }
     if evidence_only:
         m["download_slot"] = EVIDENCE_SLOT
+        # the camera's reused pages; a retry goes through scrapy-playwright's own page
+        m["pobi_camera"] = not meta.get("pobi_browser_retry")
+        # nothing here reaches the site: AutoThrottle must not raise this slot's delay to the
+        # per-host politeness delay (it did, and screenshots queued one per 0.5 s after the crawl)
+        m["autothrottle_dont_adjust_delay"] = True
     return Request(
         url, meta=m, callback=callback, errback=errback, dont_filter=True, priority=priority
     )
 
 
 def screenshot_of(response: Any) -> bytes | None:
+    png = response.meta.get("pobi_png")
+    if isinstance(png, bytes):
+        return png
     for method in response.meta.get("playwright_page_methods") or []:
         if getattr(method, "method", "") == "screenshot" and isinstance(method.result, bytes):
             return method.result

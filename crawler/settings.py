@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from crawler.browser import LAUNCH_ARGS, Browser
+from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS, Browser
 from pobi import __version__
 from pobi.config import Config
 
@@ -50,7 +50,8 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
         "LOG_FILE": str(job_folder / "crawl.log"),
         "LOG_FILE_APPEND": True,
         "LOGSTATS_INTERVAL": 30.0,
-        "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+        "DOWNLOADER": "crawler.downloader.SteadyDownloader",  # jitter drawn once per gap
+        "SCHEDULER_PRIORITY_QUEUE": "crawler.frontier.EvidenceFirstQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "DOWNLOADER_MIDDLEWARES": {
@@ -72,7 +73,7 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
                 "PLAYWRIGHT_LAUNCH_OPTIONS": {
                     "executable_path": browser.path,
                     "headless": True,
-                    "args": LAUNCH_ARGS,
+                    "args": LAUNCH_ARGS + (LOOPBACK_ONLY_ARGS if c.browser_loopback_only else []),
                     "timeout": 30_000,
                 },
                 "PLAYWRIGHT_MAX_CONTEXTS": 1,

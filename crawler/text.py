@@ -55,7 +55,19 @@ def fold_lower(text: str) -> str:
 
 def label_key(text: str) -> str:
     """'  Hỏi - Đáp TRỰC TUYẾN ' -> 'hoi dap truc tuyen' (punctuation becomes a space)."""
+    if len(text) > _CACHED_LENGTH:
+        return _label_key(text)
+    return _cached_label_key(text)
+
+
+def _label_key(text: str) -> str:
     return _NON_WORD.sub(" ", fold_lower(text)).strip()
+
+
+# menus, footers and the checks' own labels repeat on every page of a site: keys of short texts
+# are kept (the checks called this ~780 times per page, most of the checks' time)
+_CACHED_LENGTH = 200
+_cached_label_key = lru_cache(maxsize=32768)(_label_key)
 
 
 def slug_key(segment: str) -> str:

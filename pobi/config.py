@@ -66,6 +66,10 @@ class CrawlSettings:
     obey_robots: bool = True
     browser_path: str = ""  # empty: find Debian's /usr/bin/chromium, else Playwright's own
     allow_private_addresses: bool = False  # the sandbox and tests turn this on
+    # the browser resolves no host name and so reaches loopback addresses only: the sandbox,
+    # tests and benchmarks turn this on so that no page's widget (a Facebook iframe, say) leaves
+    # the machine or holds a screenshot until a name lookup times out
+    browser_loopback_only: bool = False
 
 
 @dataclass

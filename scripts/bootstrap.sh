@@ -81,7 +81,11 @@ if [ ! -x .venv/bin/python ] || ! ok_python .venv/bin/python; then
   fi
 fi
 
-"$UV" sync -q --frozen
+# byte-compile at install: with PYTHONDONTWRITEBYTECODE set (as on these machines) every process
+# would otherwise compile scrapy, twisted and playwright from source at each start (~1 s of CPU
+# in every crawl process)
+"$UV" sync -q --frozen --compile-bytecode
+.venv/bin/python -m compileall -q pobi crawler probes scoring dashboard >/dev/null
 say "ready: $(.venv/bin/python --version), $(.venv/bin/pobi --version)"
 if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
   say "no Chromium found: the crawler will fetch pages statically and say which sites may be under-reported"

@@ -98,11 +98,50 @@ def _tree_rss(root: int) -> tuple[int, int]:
     return total, pss
 
 
+def _tree_cpu(root: int, seen: dict[int, tuple[str, float]]) -> None:
+    """Record in ``seen`` the CPU seconds so far of every process under ``root`` (pid -> (part,
+    seconds)); sampled while the crawl runs, so processes that end keep their last figure."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        if pid not in cpu:
+            continue
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        name = Path(cmd[0].decode(errors="replace")).name
+        if "chrom" in name:
+            part = "chromium"
+        elif name == "node":
+            part = "playwright driver (node)"
+        elif pid == root:
+            part = "pobi CLI"
+        else:
+            part = "crawl process" if b"crawler.run" in b" ".join(cmd) else name
+        seen[pid] = (part, max(cpu[pid], seen.get(pid, (part, 0.0))[1]))
+
+
 def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
     env = {
         **os.environ,
         "POBI_HOME": str(home),
         "POBI_CRAWL_ALLOW_PRIVATE_ADDRESSES": "true",
+        "POBI_CRAWL_BROWSER_LOOPBACK_ONLY": "true",
         "POBI_CRAWL_DOWNLOAD_DELAY": str(delay),
         "POBI_CRAWL_MAX_PAGES": str(max_pages),
         "COLUMNS": "200",
@@ -120,12 +159,14 @@ def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
         text=True,
     )
     done = threading.Event()
+    parts: dict[int, tuple[str, float]] = {}
 
     def sample() -> None:
         while not done.is_set():
             rss, pss = _tree_rss(proc.pid)
             peak["rss"] = max(peak["rss"], rss)
             peak["pss"] = max(peak["pss"], pss)
+            _tree_cpu(proc.pid, parts)
             time.sleep(0.2)
 
     t = threading.Thread(target=sample, daemon=True)
@@ -168,6 +209,11 @@ def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
         "evidence_tail_s": round(max(0.0, ((shots[1] or last) - last) * 86400), 2),
         "cpu_s": round(cpu, 2),
         "cpu_ms_per_page": round(1000 * cpu / pages[0], 1),
+        "cpu_s_by_part_sampled": {
+            part: round(sum(c for p, c in parts.values() if p == part), 2)
+            for part in sorted({p for p, _ in parts.values()})
+        },
+        "cpu_s_busiest_process_sampled": round(max((c for _, c in parts.values()), default=0), 2),
         "peak_rss_mib": round(peak["rss"] / 2**20, 1),
         "peak_pss_mib": round(peak["pss"] / 2**20, 1),
     }

@@ -208,6 +208,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         **os.environ,
         "POBI_HOME": str(home),
         "POBI_CRAWL_ALLOW_PRIVATE_ADDRESSES": "true",
+        "POBI_CRAWL_BROWSER_LOOPBACK_ONLY": "true",
         "POBI_CRAWL_DOWNLOAD_DELAY": str(args.delay),
         "COLUMNS": "200",
         "NO_COLOR": "1",

@@ -118,6 +118,7 @@ def netloc_of(url: str) -> str:
         return ""
 
 
+@lru_cache(maxsize=4096)
 def _base_domain(host: str) -> str:
     host = host.removeprefix("www.")
     try:

@@ -170,7 +170,11 @@ def step_world(run: DemoRun) -> None:
     run.cleanup.append(mail.stop)
     run.mail = mail
     settings = mail.settings()
-    settings["crawl"] = {"allow_private_addresses": True, "contact": DEFAULT_RESEARCHER}
+    settings["crawl"] = {
+        "allow_private_addresses": True,
+        "browser_loopback_only": True,  # the simulated country is on loopback; nothing else
+        "contact": DEFAULT_RESEARCHER,
+    }
     # Real mail servers want a gentle rate (default 10/min); the sandbox's own server does not.
     settings["smtp"]["rate_per_minute"] = 6000.0
     settings["requester"] = DEMO_REQUESTER

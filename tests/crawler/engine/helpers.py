@@ -19,6 +19,7 @@ def crawl_env(home: Path, **extra: str) -> dict[str, str]:
     env = {
         "POBI_HOME": str(home),
         "POBI_CRAWL_ALLOW_PRIVATE_ADDRESSES": "true",  # everything here is on loopback
+        "POBI_CRAWL_BROWSER_LOOPBACK_ONLY": "true",  # and Chromium reaches nothing else
         "POBI_CRAWL_DOWNLOAD_DELAY": "0.02",
         "POBI_CRAWL_TIMEOUT": "3",
         "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""),

@@ -1,0 +1,189 @@
+"""Evidence screenshots of archived pages, taken with a small pool of reused Chromium pages.
+
+A page behind a finding is photographed from the bytes the crawl archived: the browser's
+navigation to the page's URL is answered from the archive, and the page's own styles and images
+load normally (fonts and media are skipped; for real-web crawls, literal private addresses are
+refused, as when rendering).
+
+Why not scrapy-playwright, which renders pages: it opens and closes a browser page for every
+request and sends *every* sub-request through a route handler written in Python. That handler
+runs on the crawl's event loop, which is busy parsing pages; on a 2-core machine a screenshot
+then took seconds and the screenshots, not the polite fetching, set the length of a crawl
+(benchmarks/README.md). The camera keeps up to ``size`` pages open and reuses them, and each of
+its routes is a pattern matched inside the browser, so only the navigation itself (and refused
+addresses) ever wait for Python.
+
+The camera never passes the live site off as the archive: the navigation's route is a pattern
+that also accepts the forms a browser may give the URL (percent-encoding of characters the
+crawler left raw, a default port dropped); if it still missed, the browser fetched the page from
+the site (one request), :class:`NotFromArchive` is raised and no screenshot is kept (the spider
+retries once through scrapy-playwright, whose route sees every request).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+# literal private, loopback and link-local hosts (names are checked for the crawler's own
+# requests by crawler.middleware.Guard)
+PRIVATE_LITERAL = re.compile(
+    r"^[a-z][a-z0-9+.\-]*://([^/@]*@)?("
+    r"localhost|[^/:]*\.localhost|127\.[0-9.]+|10\.[0-9.]+|192\.168\.[0-9.]+"
+    r"|172\.(1[6-9]|2[0-9]|3[01])\.[0-9.]+|169\.254\.[0-9.]+|0\.0\.0\.0|\[[^\]]*\]"
+    r")(:[0-9]+)?([/?#]|$)",
+    re.IGNORECASE,
+)
+# fonts and media, by file name (what crawler.chromium.abort_request skips by resource type)
+SKIPPED_FILES = re.compile(
+    r"\.(woff2?|ttf|otf|eot|mp4|webm|ogv|mp3|ogg|oga|wav|m4a|m4v|mov|avi|flac)([?#]|$)",
+    re.IGNORECASE,
+)
+LOAD_WAIT_MS = 5000  # after the document, wait at most this long for its images and frames
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# characters a browser keeps as they are in a path or query; any other may be percent-encoded
+KEPT = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/?")
+
+
+class NotFromArchive(Exception):
+    """The browser's navigation was not answered from the archive; no screenshot was kept."""
+
+
+def navigation_pattern(url: str) -> re.Pattern[str]:
+    """A pattern for the URL the browser requests when asked to open ``url``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    rest = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    out = [re.escape(f"{scheme}://{netloc}")]
+    i = 0
+    while i < len(rest):
+        c = rest[i]
+        escape = rest[i : i + 3]
+        if c == "%" and re.fullmatch(r"%[0-9A-Fa-f]{2}", escape):
+            out.append("%" + "".join(f"[{h.upper()}{h.lower()}]" for h in escape[1:]))
+            i += 3
+            continue
+        if c in KEPT:
+            out.append(re.escape(c))
+        else:
+            encoded = "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
+            out.append(f"({re.escape(c)}|{re.escape(encoded)})")
+        i += 1
+    return re.compile("^" + "".join(out) + "$")
+
+
+class Camera:
+    """Up to ``size`` reusable pages in one browser context of ``browser``."""
+
+    def __init__(
+        self,
+        browser: Any,
+        context_kwargs: dict[str, Any],
+        *,
+        size: int,
+        timeout_ms: float,
+        allow_private: bool,
+    ) -> None:
+        self.browser = browser
+        self.context_kwargs = context_kwargs
+        self.size = size
+        self.timeout_ms = timeout_ms
+        self.allow_private = allow_private
+        self.context: Any = None
+        self.idle: list[Any] = []
+        self.slots = asyncio.Semaphore(size)
+        self.lock = asyncio.Lock()
+        self.shots = 0
+        self.pages_opened = 0
+
+    async def _page(self) -> Any:
+        """An idle page of the pool, or a new one."""
+        while self.idle:
+            page = self.idle.pop()
+            if not page.is_closed():
+                return page
+        return await self._new_page()
+
+    async def _new_page(self) -> Any:
+        async with self.lock:
+            if self.context is None:
+                self.context = await self.browser.new_context(**self.context_kwargs)
+                self.context.set_default_navigation_timeout(self.timeout_ms)
+                self.context.set_default_timeout(self.timeout_ms)
+        page = await self.context.new_page()
+        self.pages_opened += 1
+        await page.route(SKIPPED_FILES, _abort)
+        if not self.allow_private:
+            await page.route(PRIVATE_LITERAL, _abort)
+        return page
+
+    async def warm(self) -> None:
+        """Open the context and the pool's pages before the first screenshot needs them."""
+        while self.pages_opened < self.size:
+            async with self.slots:
+                self.idle.append(await self._new_page())
+
+    async def shoot(self, url: str, body: bytes, content_type: str) -> bytes:
+        """A full-page PNG of the archived ``body`` shown as ``url``."""
+        async with self.slots:
+            page = await self._page()
+            served = {"done": False}
+
+            async def fulfil(route: Any) -> None:
+                if served["done"] or route.request.frame != page.main_frame:
+                    await route.fallback()
+                    return
+                served["done"] = True
+                await route.fulfill(
+                    status=200, headers={"content-type": content_type or "text/html"}, body=body
+                )
+
+            pattern = navigation_pattern(url)
+            reusable = False
+            try:
+                await page.route(pattern, fulfil)
+                try:
+                    await page.goto(url, wait_until="domcontentloaded")
+                finally:
+                    if not served["done"]:
+                        raise NotFromArchive(f"{url} was not served from the archive")
+                try:  # a widget of another site must not hold the evidence for long
+                    await page.wait_for_load_state("load", timeout=LOAD_WAIT_MS)
+                except Exception:  # the page as it stands is the evidence; say nothing more
+                    pass
+                png: bytes = await page.screenshot(full_page=True, type="png")
+                self.shots += 1
+                reusable = True
+                return png
+            finally:
+                try:
+                    await page.unroute(pattern)
+                except Exception:  # a crashed page or a closed browser
+                    reusable = False
+                if reusable and not page.is_closed():
+                    self.idle.append(page)
+                else:
+                    try:
+                        await page.close()
+                    except Exception:  # nothing left to close
+                        pass
+
+    async def close(self) -> None:
+        self.idle.clear()
+        if self.context is not None:
+            try:
+                await self.context.close()
+            except Exception:  # the browser went first
+                pass
+            self.context = None
+
+
+async def _abort(route: Any) -> None:
+    await route.abort()
