@@ -1,0 +1,172 @@
+"""The evidence camera: real Chromium, real loopback sites, pages served from the archive only."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from playwright.async_api import async_playwright
+from scrapy import Request
+
+from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS
+from crawler.camera import Camera, navigation_pattern
+from pobi.config import find_chromium
+from tests.crawler.engine.websites import Site
+
+PNG = b"\x89PNG\r\n\x1a\n"
+CSS = (200, {"Content-Type": "text/css"}, b"body { background: #fde; }")
+
+
+def archived(title: str, extra: str = "") -> bytes:
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>t</title>"
+        "<link rel='stylesheet' href='/static/site.css'></head>"
+        f"<body><h1>{title}</h1>{extra}</body></html>"
+    ).encode()
+
+
+async def _with_camera(fn: Any, *, size: int = 2, allow_private: bool = True) -> Any:
+    path = find_chromium()
+    assert path, "the crawler's tests need Chromium (Debian's chromium; scripts/bootstrap.sh)"
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(
+            executable_path=path, args=LAUNCH_ARGS + LOOPBACK_ONLY_ARGS
+        )
+        camera = Camera(
+            browser,
+            {"viewport": {"width": 800, "height": 600}},
+            size=size,
+            timeout_ms=15_000,
+            allow_private=allow_private,
+        )
+        try:
+            return await fn(camera)
+        finally:
+            await camera.close()
+            await browser.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tin-tuc/hoi-dap",
+        '/tin-tức/hỏi đáp?q=ngân sách&x="y"',
+        "/a/%E1%BB%8F-%c3%a1?page=2",
+        "/Pages/Hỏi-Đáp.aspx?ID={42}|x^y`z",
+    ],
+)
+def test_the_page_comes_from_the_archive_and_its_styles_from_the_site(path: str) -> None:
+    site = Site(routes={"/static/site.css": CSS}).start()
+    try:
+        url = Request(site.base + path).url  # as the crawler holds it (Scrapy's safe URL)
+
+        async def go(camera: Camera) -> bytes:
+            return await camera.shoot(url, archived("Hỏi đáp"), "text/html; charset=utf-8")
+
+        png = asyncio.run(_with_camera(go))
+        assert png.startswith(PNG)
+        assert "/static/site.css" in site.hits
+        assert len(site.hits) == 1, site.hits  # the page itself was never asked for
+    finally:
+        site.stop()
+
+
+def test_pages_are_reused() -> None:
+    site = Site(routes={"/static/site.css": CSS}).start()
+    try:
+
+        async def go(camera: Camera) -> list[bytes]:
+            shots = [
+                camera.shoot(f"{site.base}/p{i}", archived(f"trang {i}"), "text/html")
+                for i in range(6)
+            ]
+            return list(await asyncio.gather(*shots))
+
+        pngs, opened = asyncio.run(_with_camera(lambda c: _and_opened(c, go)))
+        assert all(p.startswith(PNG) for p in pngs)
+        assert len(set(pngs)) == 6  # six different pages, not one page six times
+        assert opened == 2
+        assert not any(h.startswith("/p") for h in site.hits)
+    finally:
+        site.stop()
+
+
+async def _and_opened(camera: Camera, fn: Any) -> tuple[Any, int]:
+    out = await fn(camera)
+    return out, camera.pages_opened
+
+
+def test_widgets_of_other_sites_do_not_hold_the_screenshot() -> None:
+    """A Facebook iframe and an outside image (loopback-only browser: the names fail at once)."""
+    site = Site(routes={"/static/site.css": CSS}).start()
+    try:
+        widget = (
+            "<iframe src='https://www.facebook.com/plugins/page.php?href=x'></iframe>"
+            "<img src='https://cdn.example.org/logo.png'>"
+        )
+
+        async def go(camera: Camera) -> tuple[bytes, float]:
+            start = time.monotonic()
+            png = await camera.shoot(f"{site.base}/", archived("Trang chủ", widget), "text/html")
+            return png, time.monotonic() - start
+
+        png, took = asyncio.run(_with_camera(go))
+        assert png.startswith(PNG)
+        assert took < 4.0
+    finally:
+        site.stop()
+
+
+def test_real_web_policy_refuses_private_addresses_for_sub_requests() -> None:
+    site = Site(routes={"/static/site.css": CSS}).start()
+    try:
+
+        async def go(camera: Camera) -> bytes:
+            return await camera.shoot(f"{site.base}/", archived("x"), "text/html")
+
+        png = asyncio.run(_with_camera(go, allow_private=False))
+        assert png.startswith(PNG)  # the archived page itself is shown
+        assert site.hits == []  # but its loopback stylesheet was refused
+    finally:
+        site.stop()
+
+
+def test_fonts_and_media_are_not_loaded() -> None:
+    site = Site(routes={"/static/site.css": CSS}).start()
+    try:
+        extra = (
+            "<style>@font-face{font-family:x;src:url(/f/x.woff2)} h1{font-family:x}</style>"
+            "<video src='/v/clip.mp4' autoplay></video>"
+        )
+
+        async def go(camera: Camera) -> bytes:
+            return await camera.shoot(f"{site.base}/", archived("x", extra), "text/html")
+
+        assert asyncio.run(_with_camera(go)).startswith(PNG)
+        assert not any(h.startswith(("/f/", "/v/")) for h in site.hits)
+    finally:
+        site.stop()
+
+
+@pytest.mark.parametrize(
+    ("given", "requested"),
+    [
+        ("http://127.0.0.5:8080/a#frag", "http://127.0.0.5:8080/a"),
+        ("HTTP://Example.ORG:80/x", "http://example.org/x"),
+        ("https://example.org:443", "https://example.org/"),
+        ("http://h/t%E1%BB%8F?q=a b", "http://h/t%e1%bb%8F?q=a%20b"),
+        ("http://h/hỏi", "http://h/h%E1%BB%8Fi"),
+        ("http://h/a{b}", "http://h/a%7Bb%7D"),
+    ],
+)
+def test_navigation_pattern_accepts_the_browsers_forms(given: str, requested: str) -> None:
+    assert navigation_pattern(given).match(requested)
+
+
+def test_navigation_pattern_is_exact() -> None:
+    p = navigation_pattern("http://h/a?x=1")
+    assert not p.match("http://h/a?x=12")
+    assert not p.match("http://h/a")
+    assert not p.match("http://evil/a?x=1")
