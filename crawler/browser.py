@@ -23,6 +23,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--disable-site-isolation-trials",
     "--renderer-process-limit=2",
+    "--enable-low-end-device-mode",
 ]
 # [crawl] browser_loopback_only: every host name fails at once; loopback literals still load
 LOOPBACK_ONLY_ARGS = [

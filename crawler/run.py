@@ -124,6 +124,8 @@ def run(job_path: Path) -> int:
             {
                 "event": "end",
                 "elapsed": round(time.monotonic() - started, 3),
+                # Scrapy's own measure: engine open -> close (the screenshots included)
+                "engine": round(float(stats.get("elapsed_time_seconds") or 0.0), 3),
                 "finish_reason": stats.get("finish_reason", ""),
                 "requests": stats.get("downloader/request_count", 0),
                 "responses": stats.get("downloader/response_count", 0),

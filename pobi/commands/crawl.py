@@ -263,7 +263,8 @@ def _supervise(job_path: Path, folder: Path, total: int) -> None:
             hint=f"Logs: {folder}. Continue with: pobi crawl --round {round_id} --resume",
         )
     console.print(
-        f"Crawled in {end.get('elapsed', 0):.1f} s: {end.get('requests', 0)} requests, "
+        f"Crawled in {end.get('elapsed', 0):.1f} s (engine {end.get('engine', 0):.1f} s): "
+        f"{end.get('requests', 0)} requests, "
         f"{end.get('rendered_requests', 0)} browser navigations."
     )
     if begin.get("distributed"):

@@ -154,7 +154,7 @@ def test_two_processes_share_a_round_and_find_what_one_process_finds(
         m = re.search(r"this process crawled (\d+) of (\d+) sites", out)
         assert m, out
         crawled.append(int(m.group(1)))
-        requests = re.search(r"Crawled in [\d.]+ s: (\d+) requests", out)
+        requests = re.search(r"Crawled in [\d.]+ s \(engine [\d.]+ s\): (\d+) requests", out)
         assert requests and int(requests.group(1)) > 0, out
     assert all(n > 0 for n in crawled), crawled
     assert sum(crawled) == total

@@ -170,3 +170,25 @@ def test_navigation_pattern_is_exact() -> None:
     assert not p.match("http://h/a?x=12")
     assert not p.match("http://h/a")
     assert not p.match("http://evil/a?x=1")
+
+
+def test_the_context_is_replaced_after_a_roll_of_shots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Playwright's driver keeps state per context: a long crawl's camera changes context."""
+    monkeypatch.setattr("crawler.camera.ROLL_SHOTS", 3)
+    site = Site(routes={"/static/site.css": CSS}).start()
+    try:
+
+        async def go(camera: Camera) -> tuple[list[bytes], int, int]:
+            pngs = []
+            for i in range(7):
+                pngs.append(await camera.shoot(f"{site.base}/r{i}", archived(f"{i}"), "text/html"))
+                # an old context is closed as soon as none of its pages is in use
+                assert len(camera.browser.contexts) <= 1
+            return pngs, camera.contexts_opened, camera.pages_opened
+
+        pngs, contexts, pages = asyncio.run(_with_camera(go, size=1))
+        assert all(p.startswith(PNG) for p in pngs)
+        assert contexts == 3  # shots 1-3, 4-6, 7
+        assert pages == 3
+    finally:
+        site.stop()
