@@ -75,6 +75,8 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _camera(self) -> Camera:
         async with self._camera_lock:
+            if self.camera is not None and not self.camera.browser.is_connected():
+                self.camera = None  # Chromium went away (a crash): a new browser, a new camera
             if self.camera is None:
                 await self._maybe_launch_browser()
                 slots = self._crawler.settings.getdict("DOWNLOAD_SLOTS")
