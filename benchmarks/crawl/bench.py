@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.crawl import naive  # noqa: E402
+from benchmarks.crawl import naive, proctree  # noqa: E402
 
 
 def _serve(n_provinces: int, latency_ms: int, queue: mp.Queue, stop: mp.Event) -> None:
@@ -58,82 +58,6 @@ def _serve(n_provinces: int, latency_ms: int, queue: mp.Queue, stop: mp.Event) -
     with Farm(world, latency_ms=latency_ms) as farm:
         queue.put(farm.site_urls())
         stop.wait()
-
-
-def _pss(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-def _tree_rss(root: int) -> tuple[int, int]:
-    """(RSS, PSS) in bytes of a process and all its descendants, from /proc.
-
-    RSS counts memory shared between Chromium's processes once per process; PSS divides shared
-    pages among the processes sharing them, so the tree's PSS is its real footprint."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            ppid = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    total, pss, todo = 0, 0, [root]
-    while todo:
-        pid = todo.pop()
-        total += rss.get(pid, 0)
-        pss += _pss(pid) or rss.get(pid, 0)
-        todo.extend(children.get(pid, []))
-    return total, pss
-
-
-def _tree_cpu(root: int, seen: dict[int, tuple[str, float]]) -> None:
-    """Record in ``seen`` the CPU seconds so far of every process under ``root`` (pid -> (part,
-    seconds)); sampled while the crawl runs, so processes that end keep their last figure."""
-    tick = os.sysconf("SC_CLK_TCK")
-    children: dict[int, list[int]] = {}
-    cpu: dict[int, float] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry))
-        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
-    todo = [root]
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, []))
-        if pid not in cpu:
-            continue
-        try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        name = Path(cmd[0].decode(errors="replace")).name
-        if "chrom" in name:
-            part = "chromium"
-        elif name == "node":
-            part = "playwright driver (node)"
-        elif pid == root:
-            part = "pobi CLI"
-        else:
-            part = "crawl process" if b"crawler.run" in b" ".join(cmd) else name
-        seen[pid] = (part, max(cpu[pid], seen.get(pid, (part, 0.0))[1]))
 
 
 def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
@@ -163,10 +87,10 @@ def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
 
     def sample() -> None:
         while not done.is_set():
-            rss, pss = _tree_rss(proc.pid)
+            rss, pss, _ = proctree.tree_memory(proc.pid)
             peak["rss"] = max(peak["rss"], rss)
             peak["pss"] = max(peak["pss"], pss)
-            _tree_cpu(proc.pid, parts)
+            proctree.tree_cpu(proc.pid, parts)
             time.sleep(0.2)
 
     t = threading.Thread(target=sample, daemon=True)

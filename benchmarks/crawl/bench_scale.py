@@ -43,50 +43,19 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.crawl import proctree  # noqa: E402
+
 GIB = 2**30
 
 
 def _serve(countries: int, latency_ms: int, folder: str, queue: Any, stop: Any) -> None:
-    import threading as th
-
     from pobi.sandbox.web import Farm
-    from pobi.sandbox.web.server import HostServer, bind_dead
     from pobi.sandbox.world import build_country
-
-    class BlockFarm(Farm):
-        """A farm on 127.0.<block>.X instead of 127.0.0.X, so several farms never share an
-        address (Scrapy's politeness slots are per host name, without the port)."""
-
-        block = 0
-
-        def start(self) -> Farm:
-            for n, (key, host) in enumerate(sorted(self.world.hosts.items())):
-                ip = f"127.0.{self.block}.{2 + n}"
-                if host.dead == "refused":
-                    sock = bind_dead(ip)
-                    self._dead.append(sock)
-                    port = sock.getsockname()[1]
-                else:
-                    server = HostServer(
-                        (ip, 0), host, self.bases, host.latency_ms or self.latency_ms
-                    )
-                    self._servers.append(server)
-                    port = server.server_address[1]
-                self.addresses[key] = (ip, port)
-                self.bases[key] = f"http://{ip}:{port}"
-            for server in self._servers:
-                t = th.Thread(
-                    target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
-                )
-                t.start()
-                self._threads.append(t)
-            return self
 
     farms = []
     rows: list[tuple[str, str, str]] = []
     for k in range(countries):
-        farm = BlockFarm(build_country("legacy", seed=2026 + k), latency_ms=latency_ms)
-        farm.block = 10 + k
+        farm = Farm(build_country("legacy", seed=2026 + k), latency_ms=latency_ms, block=10 + k)
         farm.start()
         farms.append(farm)
         rows.extend(farm.site_urls())
@@ -95,67 +64,6 @@ def _serve(countries: int, latency_ms: int, folder: str, queue: Any, stop: Any) 
     stop.wait()
     for farm in farms:
         farm.stop()
-
-
-def _pss(pid: int) -> int | None:
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-def tree_memory(root: int, parts: dict[str, int] | None = None) -> tuple[int, int, int]:
-    """(RSS, PSS, processes) of a process and all its descendants, from /proc; ``parts`` gets
-    the RSS per kind of process (pobi CLI, crawl process, Chromium browser, its other processes)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            rss[int(entry)] = int(fields[21]) * page
-            children.setdefault(int(fields[1]), []).append(int(entry))
-        except (OSError, IndexError, ValueError):
-            continue
-    total, pss, n, todo = 0, 0, 0, [root]
-    while todo:
-        pid = todo.pop()
-        if pid not in rss:
-            continue
-        n += 1
-        total += rss[pid]
-        if parts is not None:
-            parts[_kind(pid, root)] = parts.get(_kind(pid, root), 0) + rss[pid]
-        pss += _pss(pid) or rss[pid]
-        todo.extend(children.get(pid, []))
-    return total, pss, n
-
-
-def _kind(pid: int, root: int) -> str:
-    if pid == root:
-        return "pobi_cli"
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            cmd = fh.read().split(b"\0")
-    except OSError:
-        return "?"
-    line = b" ".join(cmd)  # Chromium rewrites its command line as one string
-    if b"crawler.run" in line:
-        return "crawl_process"
-    if b"--type=renderer" in line:
-        return "chromium_renderers"
-    if b"--type=" in line:
-        return "chromium_helpers"
-    if b"chrom" in cmd[0]:
-        return "chromium_browser"
-    return "other (" + os.path.basename(cmd[0].decode(errors="replace")) + ")"
 
 
 def free_port() -> int:
@@ -248,7 +156,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             rss_sum = pss_sum = 0
             for i, p in enumerate(procs):
                 parts: dict[str, int] = {}
-                rss, pss, n = tree_memory(p.pid, parts)
+                rss, pss, n = proctree.tree_memory(p.pid, parts)
                 if rss > peaks[i]["rss"]:
                     peaks[i]["parts"] = {k: round(v / 2**20) for k, v in sorted(parts.items())}
                 peaks[i]["rss"] = max(peaks[i]["rss"], rss)

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -268,8 +269,9 @@ class MailboxCursor(Base):
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"))
     account: Mapped[str] = mapped_column(String(320))
     folder: Mapped[str] = mapped_column(String(255))
-    uidvalidity: Mapped[int] = mapped_column(Integer)
-    last_uid: Mapped[int] = mapped_column(Integer, default=0)
+    # unsigned 32-bit in IMAP: beyond a signed INTEGER (PostgreSQL)
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(Ts)
 
 

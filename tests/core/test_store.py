@@ -82,3 +82,27 @@ def test_round_id_validation(home) -> None:
         create_round(s, "r1", Era.CURRENT)
         with pytest.raises(StateError):
             create_round(s, "r1", Era.LEGACY)
+
+
+def test_imap_uids_fit_their_full_unsigned_32_bit_range(db_url: str) -> None:
+    """UIDVALIDITY and UIDs are unsigned 32-bit in IMAP; PostgreSQL's INTEGER is signed (a real
+    server's UIDVALIDITY of 2 509 244 358 once broke collection on PostgreSQL)."""
+    from pobi.store.tables import MailboxCursor
+
+    store = Store.open(url=db_url)
+    with store.session() as s:
+        create_round(s, "r", Era.CURRENT)
+        s.add(
+            MailboxCursor(
+                round_id="r",
+                account="a@b",
+                folder="INBOX",
+                uidvalidity=4_294_967_295,
+                last_uid=4_294_967_294,
+                updated_at=now(),
+            )
+        )
+        s.commit()
+    with store.session() as s:
+        cursor = s.query(MailboxCursor).one()
+        assert (cursor.uidvalidity, cursor.last_uid) == (4_294_967_295, 4_294_967_294)

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -59,6 +60,12 @@ def running_dashboard(home: Path, *extra: str) -> Iterator[tuple[str, subprocess
         stderr=subprocess.STDOUT,
         text=True,
     )
+    # read its output all along: a pipe nobody reads fills up and blocks the writer (Streamlit
+    # logs to the stderr it inherits), which looked like a dashboard that ignores Ctrl-C
+    output: list[str] = []
+    assert proc.stdout is not None
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout or []), daemon=True)
+    reader.start()
     try:
         wait_port("127.0.0.1", port, timeout=60)
         yield f"http://127.0.0.1:{port}", proc
@@ -69,8 +76,9 @@ def running_dashboard(home: Path, *extra: str) -> Iterator[tuple[str, subprocess
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-            pytest.fail("pobi dashboard did not stop on Ctrl-C")
-    assert proc.returncode == 0, proc.stdout.read() if proc.stdout else ""
+            pytest.fail("pobi dashboard did not stop on Ctrl-C:\n" + "".join(output[-40:]))
+        reader.join(timeout=10)
+    assert proc.returncode == 0, "".join(output)
     with socket.socket() as s:  # Streamlit itself stopped too: nothing listens on the port
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT is fine
         s.bind(("127.0.0.1", port))

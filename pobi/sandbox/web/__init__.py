@@ -32,9 +32,12 @@ class FarmError(PobiError):
 class Farm:
     """A running farm: one server per host of the world."""
 
-    def __init__(self, world: World, latency_ms: int = 0) -> None:
+    def __init__(self, world: World, latency_ms: int = 0, block: int = 0) -> None:
+        """``block``: the third octet of the farm's addresses (127.0.<block>.X), so that several
+        farms can run side by side (Scrapy's politeness slots are per host, without the port)."""
         self.world = world
         self.latency_ms = latency_ms
+        self.block = block
         self.bases: dict[str, str] = {}
         self.addresses: dict[str, tuple[str, int]] = {}
         self._servers: list[HostServer] = []
@@ -49,7 +52,7 @@ class Farm:
         try:
             ip = ""
             for n, (key, host) in enumerate(sorted(self.world.hosts.items())):
-                ip = f"127.0.0.{FIRST_OCTET + n}"
+                ip = f"127.0.{self.block}.{FIRST_OCTET + n}"
                 if host.dead == "refused":
                     sock = bind_dead(ip)
                     self._dead.append(sock)

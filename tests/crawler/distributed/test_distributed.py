@@ -9,17 +9,23 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 
 from tests.conftest import POBI, run_pobi
-from tests.crawler.engine.helpers import channel_rows, crawl, crawl_env, new_round, query
+from tests.crawler.engine.helpers import (
+    channel_rows,
+    crawl,
+    crawl_env,
+    finding_keys,
+    new_round,
+    query,
+    serve_farm,
+)
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -77,35 +83,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    folder = tmp_path_factory.mktemp("farm")
-    sites_file, truth_file = folder / "sites.csv", folder / "truth.csv"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pobi.sandbox.web",
-            "--farm",
-            "test",
-            "--sites-out",
-            str(sites_file),
-            "--truth-out",
-            str(truth_file),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.strip() == "READY", line
-    yield {"sites": sites_file, "truth": truth_file}
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def _keys(rows: list[dict[str, Any]]) -> set[tuple[str, ...]]:
-    return {
-        (r["province_code"], r["site_kind"], r["site_url"], r["channel"], r["value"]) for r in rows
-    }
+    with serve_farm(tmp_path_factory.mktemp("farm")) as files:
+        yield files
 
 
 def _export(home: Path, round_id: str) -> list[dict[str, str]]:
@@ -166,8 +145,8 @@ def test_two_processes_share_a_round_and_find_what_one_process_finds(
     r.close()
 
     # the same findings as one ordinary process, in the store and in channels.csv
-    assert _keys(channel_rows(shared, "d")) == _keys(channel_rows(single, "d"))
-    assert _keys(_export(shared, "d")) == _keys(_export(single, "d"))
+    assert finding_keys(channel_rows(shared, "d")) == finding_keys(channel_rows(single, "d"))
+    assert finding_keys(_export(shared, "d")) == finding_keys(_export(single, "d"))
     assert len(channel_rows(shared, "d")) > 50
 
     # no duplicate rows, every site finished once, evidence intact

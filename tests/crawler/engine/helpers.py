@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import os
 import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,4 +81,41 @@ def sites(home: Path, round_id: str = "t") -> dict[str, dict[str, Any]]:
     return {
         r["url"]: r
         for r in query(home, "SELECT * FROM crawl_sites WHERE round_id = :r", r=round_id)
+    }
+
+
+@contextmanager
+def serve_farm(folder: Path) -> Iterator[dict[str, Path]]:
+    """The simulated portal farm (``python -m pobi.sandbox.web --farm test``) in its own process,
+    each site on its own loopback address; yields its sites file and ground-truth file."""
+    sites_file, truth_file = folder / "sites.csv", folder / "truth.csv"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pobi.sandbox.web",
+            "--farm",
+            "test",
+            "--sites-out",
+            str(sites_file),
+            "--truth-out",
+            str(truth_file),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.strip() == "READY", line
+        yield {"sites": sites_file, "truth": truth_file}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def finding_keys(rows: list[dict[str, Any]]) -> set[tuple[str, ...]]:
+    """Findings as comparable keys (store rows or channels.csv rows)."""
+    return {
+        (r["province_code"], r["site_kind"], r["site_url"], r["channel"], r["value"]) for r in rows
     }

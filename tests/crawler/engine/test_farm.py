@@ -9,7 +9,6 @@ import csv
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,42 +19,24 @@ import pytest
 
 from pobi.sandbox.truth import compare, read_truth
 from tests.conftest import POBI, run_pobi
-from tests.crawler.engine.helpers import channel_rows, crawl, crawl_env, new_round, query, sites
+from tests.crawler.engine.helpers import (
+    channel_rows,
+    crawl,
+    crawl_env,
+    finding_keys,
+    new_round,
+    query,
+    serve_farm,
+    sites,
+)
 
 pytestmark = [pytest.mark.xdist_group("crawl-farm"), pytest.mark.browser]
 
 
 @pytest.fixture(scope="session")
 def farm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    folder = tmp_path_factory.mktemp("farm")
-    sites_file, truth_file = folder / "sites.csv", folder / "truth.csv"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pobi.sandbox.web",
-            "--farm",
-            "test",
-            "--sites-out",
-            str(sites_file),
-            "--truth-out",
-            str(truth_file),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.strip() == "READY", line
-    yield {"sites": sites_file, "truth": truth_file}
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def _keys(rows: list[dict[str, Any]]) -> set[tuple[str, ...]]:
-    return {
-        (r["province_code"], r["site_kind"], r["site_url"], r["channel"], r["value"]) for r in rows
-    }
+    with serve_farm(tmp_path_factory.mktemp("farm")) as files:
+        yield files
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +59,9 @@ def test_every_channel_has_precision_and_recall_of_at_least_095(
 ) -> None:
     cmp = compare(auto["csv"], read_truth(farm["truth"]), rendered=True, obey_robots=True)
     assert cmp.ok(0.95), cmp.report()
-    assert _keys(auto["csv"]) == _keys(auto["rows"])  # the export is a view of the store
+    assert finding_keys(auto["csv"]) == finding_keys(
+        auto["rows"]
+    )  # the export is a view of the store
     for score in cmp.channels.values():
         assert score.required > 0, f"the farm has no {score.channel}: the test proves nothing"
 
@@ -205,7 +188,7 @@ def test_sigkill_then_resume_gives_the_same_findings(
         "crawl", "--round", "t", "--sites", str(farm["sites"]), "--resume", env=crawl_env(home)
     )
     assert r.returncode == 0, r.stdout + r.stderr
-    assert _keys(channel_rows(home)) == _keys(auto["rows"])
+    assert finding_keys(channel_rows(home)) == finding_keys(auto["rows"])
     dup = query(home, "SELECT site_id, url, count(*) AS n FROM pages GROUP BY 1, 2 HAVING n > 1")
     assert dup == []
     assert query(home, "SELECT count(*) AS n FROM pages")[0]["n"] == total
