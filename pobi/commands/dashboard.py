@@ -171,7 +171,10 @@ def dashboard_cmd(
     def _stop(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C (SIGINT) and SIGTERM both stop it, even when started with SIGINT ignored (a
+    # background job of a script, a test runner's worker): Python only turns SIGINT into
+    # KeyboardInterrupt by itself when SIGINT was not ignored at start
+    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if not _wait_ready(url, proc):
             code = proc.poll()
@@ -190,7 +193,8 @@ def dashboard_cmd(
     except KeyboardInterrupt:
         console.print("Stopping the dashboard … / Đang dừng …")
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             try:

@@ -365,7 +365,8 @@ def _dashboard(run: DemoRun) -> None:
     def _terminate(*_: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, _terminate)  # SIGTERM stops the dashboard too
+    # Ctrl-C and SIGTERM stop the dashboard, even when SIGINT was ignored at start
+    previous = {sig: signal.signal(sig, _terminate) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         proc.wait()
     except KeyboardInterrupt:
@@ -376,4 +377,5 @@ def _dashboard(run: DemoRun) -> None:
             proc.kill()
         console.print("Dashboard stopped.")
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -48,3 +48,46 @@ def test_streamlit_is_told_to_stay_offline_and_local() -> None:
         dict(zip(researcher[5::2], researcher[6::2], strict=False))["--client.showErrorDetails"]
         == "true"
     )
+
+
+def test_ctrl_c_stops_it_even_when_started_with_sigint_ignored(seeded: Seeded) -> None:
+    """A background job of a shell script, or a test runner's worker, starts programs with SIGINT
+    ignored; Python then raises no KeyboardInterrupt on its own. The dashboard still stops, and
+    takes its Streamlit server with it."""
+    import os
+    import signal
+    import subprocess
+
+    from tests.conftest import POBI
+    from tests.support.servers import free_port, wait_port
+
+    port = free_port()
+    env = {**os.environ, "POBI_HOME": str(seeded.home), "NO_COLOR": "1"}
+    env.pop("POBI_DATABASE_URL", None)
+    proc = subprocess.Popen(
+        [POBI, "dashboard", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        wait_port("127.0.0.1", port, timeout=60)
+        out = ""
+        assert proc.stdout is not None
+        while "Dashboard ready" not in out:  # its handlers are installed by then
+            line = proc.stdout.readline()
+            assert line, out
+            out += line
+        proc.send_signal(signal.SIGINT)
+        rest, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, out + rest
+    assert "Stopping the dashboard" in rest
+    with socket.socket() as s:  # Streamlit stopped too
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
