@@ -29,8 +29,6 @@ LAUNCH_ARGS = [
 LOOPBACK_ONLY_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.*, EXCLUDE localhost, EXCLUDE [::1]"
 ]
-# [crawl] browser_single_process
-SINGLE_PROCESS_ARGS = ["--single-process"]
 OFF = {"none", "off", "no", "false", "0"}
 
 

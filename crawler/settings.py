@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS, SINGLE_PROCESS_ARGS, Browser
+from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS, Browser
 from pobi import __version__
 from pobi.config import Config
 
@@ -73,9 +73,7 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
                 "PLAYWRIGHT_LAUNCH_OPTIONS": {
                     "executable_path": browser.path,
                     "headless": True,
-                    "args": LAUNCH_ARGS
-                    + (LOOPBACK_ONLY_ARGS if c.browser_loopback_only else [])
-                    + (SINGLE_PROCESS_ARGS if c.browser_single_process else []),
+                    "args": LAUNCH_ARGS + (LOOPBACK_ONLY_ARGS if c.browser_loopback_only else []),
                     "timeout": 30_000,
                 },
                 "PLAYWRIGHT_MAX_CONTEXTS": 1,

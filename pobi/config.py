@@ -70,10 +70,6 @@ class CrawlSettings:
     # tests and benchmarks turn this on so that no page's widget (a Facebook iframe, say) leaves
     # the machine or holds a screenshot until a name lookup times out
     browser_loopback_only: bool = False
-    # Chromium as one process (--single-process): less memory on large crawls (378 sites: 929 vs
-    # 1 044 MiB PSS), somewhat slower; a mode Chromium does not officially support (a crash takes
-    # the whole browser down; the crawl then starts a new one)
-    browser_single_process: bool = False
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from playwright.async_api import async_playwright
 from scrapy import Request
 
-from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS, SINGLE_PROCESS_ARGS
+from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS
 from crawler.camera import Camera, navigation_pattern
 from pobi.config import find_chromium
 from tests.crawler.engine.websites import Site
@@ -192,24 +192,5 @@ def test_the_context_is_replaced_after_a_roll_of_shots(monkeypatch: pytest.Monke
         assert all(p.startswith(PNG) for p in pngs)
         assert contexts == 3  # shots 1-3, 4-6, 7
         assert pages == 3
-    finally:
-        site.stop()
-
-
-def test_single_process_chromium_takes_the_same_evidence() -> None:
-    """[crawl] browser_single_process: the low-memory mode works with the camera's pool."""
-    site = Site(routes={"/static/site.css": CSS}).start()
-    try:
-
-        async def go(camera: Camera) -> list[bytes]:
-            shots = [
-                camera.shoot(f"{site.base}/one-{i}", archived(f"trang {i}"), "text/html")
-                for i in range(4)
-            ]
-            return list(await asyncio.gather(*shots))
-
-        pngs = asyncio.run(_with_camera(go, extra=SINGLE_PROCESS_ARGS))
-        assert all(p.startswith(PNG) for p in pngs) and len(set(pngs)) == 4
-        assert site.hits == ["/static/site.css"] * 4  # styles from the site, never the pages
     finally:
         site.stop()
