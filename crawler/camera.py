@@ -174,7 +174,13 @@ class Camera:
                 self.idle.append(await self._new_page())
 
     async def shoot(self, url: str, body: bytes, content_type: str) -> bytes:
-        """A full-page PNG of the archived ``body`` shown as ``url``."""
+        """A full-page PNG of the archived ``body`` shown as ``url``; :class:`TimeoutError` when
+        the browser does not answer within the navigation timeout plus the load wait (a frozen
+        or vanished browser must not hold the crawl)."""
+        limit = (self.timeout_ms + LOAD_WAIT_MS) / 1000 + 10
+        return await asyncio.wait_for(self._shoot(url, body, content_type), timeout=limit)
+
+    async def _shoot(self, url: str, body: bytes, content_type: str) -> bytes:
         async with self.slots:
             page = await self._page()
             served = {"done": False}

@@ -194,3 +194,63 @@ def test_the_context_is_replaced_after_a_roll_of_shots(monkeypatch: pytest.Monke
         assert pages == 3
     finally:
         site.stop()
+
+
+def test_a_frozen_browser_does_not_hold_the_crawl() -> None:
+    """Chromium stopped (SIGSTOP) mid-crawl: the screenshot fails in bounded time instead of
+    waiting for ever (the spider then records it as failed and the site can finish)."""
+    import os
+    import signal
+
+    site = Site(routes={"/static/site.css": CSS}).start()
+    frozen: list[int] = []
+
+    def chromium_pids() -> list[int]:
+        """This test's own Chromium processes (descendants of this process only: another test
+        worker's browser must not be touched)."""
+        parent: dict[int, int] = {}
+        names: dict[int, bytes] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as fh:
+                        parent[int(entry)] = int(fh.read().rsplit(b")", 1)[1].split()[1])
+                    with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                        names[int(entry)] = fh.read().split(b"\0")[0]
+                except (OSError, IndexError, ValueError):
+                    continue
+        me, pids = os.getpid(), []
+        for pid, name in names.items():
+            ancestor = parent.get(pid, 0)
+            while ancestor > 1 and ancestor != me:
+                ancestor = parent.get(ancestor, 0)
+            if ancestor == me and b"chrom" in name:
+                pids.append(pid)
+        return pids
+
+    async def go(camera: Camera) -> float:
+        camera.timeout_ms = 2000  # a short navigation timeout for the test
+        assert (await camera.shoot(f"{site.base}/a", archived("a"), "text/html")).startswith(PNG)
+        mine = set(chromium_pids())
+        assert mine
+        for pid in mine:
+            os.kill(pid, signal.SIGSTOP)
+            frozen.append(pid)
+        start = time.monotonic()
+        with pytest.raises((TimeoutError, Exception)):
+            await camera.shoot(f"{site.base}/b", archived("b"), "text/html")
+        took = time.monotonic() - start
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+        return took
+
+    try:
+        took = asyncio.run(_with_camera(go))
+        assert took < 2 + 5 + 10 + 5  # navigation timeout + load wait + margin
+    finally:
+        for pid in frozen:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+        site.stop()
