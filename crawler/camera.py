@@ -24,16 +24,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-# literal private, loopback and link-local hosts (names are checked for the crawler's own
-# requests by crawler.middleware.Guard)
-PRIVATE_LITERAL = re.compile(
+# hosts given as an address (or as localhost): matched inside the browser, so that only these
+# sub-requests reach the Python policy ``refuse`` (crawler.chromium's private-address check)
+ADDRESS_LITERAL = re.compile(
     r"^[a-z][a-z0-9+.\-]*://([^/@]*@)?("
-    r"localhost|[^/:]*\.localhost|127\.[0-9.]+|10\.[0-9.]+|192\.168\.[0-9.]+"
-    r"|172\.(1[6-9]|2[0-9]|3[01])\.[0-9.]+|169\.254\.[0-9.]+|0\.0\.0\.0|\[[^\]]*\]"
+    r"localhost|[^/:]*\.localhost|[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+|\[[^\]]*\]"
     r")(:[0-9]+)?([/?#]|$)",
     re.IGNORECASE,
 )
@@ -104,13 +104,14 @@ class Camera:
         *,
         size: int,
         timeout_ms: float,
-        allow_private: bool,
+        refuse: Callable[[str], bool] | None,
     ) -> None:
+        """``refuse``: URLs a page's sub-requests may not load (None: all may)."""
         self.browser = browser
         self.context_kwargs = context_kwargs
         self.size = size
         self.timeout_ms = timeout_ms
-        self.allow_private = allow_private
+        self.refuse = refuse
         self.roll: _Roll | None = None  # the roll new pages are opened in
         self.rolls: dict[Any, _Roll] = {}  # page -> its roll
         self.idle: list[Any] = []
@@ -142,8 +143,8 @@ class Camera:
         try:
             page = await roll.context.new_page()
             await page.route(SKIPPED_FILES, _abort)
-            if not self.allow_private:
-                await page.route(PRIVATE_LITERAL, _abort)
+            if self.refuse is not None:
+                await page.route(ADDRESS_LITERAL, self._guard)
         except Exception:
             roll.open_pages -= 1
             raise
@@ -239,6 +240,12 @@ class Camera:
                 await roll.context.close()
             except Exception:  # the browser went first
                 pass
+
+    async def _guard(self, route: Any) -> None:
+        if self.refuse is not None and self.refuse(route.request.url):
+            await route.abort()
+        else:
+            await route.fallback()
 
 
 async def _abort(route: Any) -> None:

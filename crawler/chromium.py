@@ -85,7 +85,7 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
                     CONTEXT,
                     size=int(slots.get(EVIDENCE_SLOT, {}).get("concurrency", 2)),
                     timeout_ms=float(self.config.navigation_timeout_ms or 30_000),
-                    allow_private=POLICY["allow_private"],
+                    refuse=None if POLICY["allow_private"] else private_literal,
                 )
             return self.camera
 
@@ -111,7 +111,9 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
 POLICY = {"allow_private": True}  # set by the spider from [crawl] allow_private_addresses
 
 
-def _private_literal(url: str) -> bool:
+def private_literal(url: str) -> bool:
+    """The URL's host is literally a private, loopback, link-local or reserved address, or
+    localhost (no name is looked up). The one policy for rendering and for the camera."""
     host = (urlsplit(url).hostname or "").strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):
         return True
@@ -127,7 +129,7 @@ def abort_request(request: Any) -> bool:
     loopback addresses given literally (names are checked only for the crawler's own requests)."""
     if request.resource_type in ABORTED_TYPES:
         return True
-    return not POLICY["allow_private"] and _private_literal(request.url)
+    return not POLICY["allow_private"] and private_literal(request.url)
 
 
 async def serve_archived(page: Any, request: Request) -> None:
