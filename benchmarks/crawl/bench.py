@@ -36,7 +36,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.crawl import naive, proctree  # noqa: E402
+from benchmarks.crawl import naive  # noqa: E402
+from tests.support import proctree  # noqa: E402
 
 
 def _serve(n_provinces: int, latency_ms: int, queue: mp.Queue, stop: mp.Event) -> None:

@@ -43,7 +43,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.crawl import proctree  # noqa: E402
+from tests.support import proctree  # noqa: E402
 
 GIB = 2**30
 

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from pobi.models import Era  # noqa: E402
 from tests.dashboard.seed import seed_store  # noqa: E402
+from tests.support import proctree  # noqa: E402
 from tests.support.servers import free_port, postgres_server, wait_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -80,36 +81,9 @@ def server_side(env: dict[str, str]) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _procs() -> dict[int, tuple[int, float]]:
-    """pid -> (parent pid, CPU seconds used so far), for every process we can read."""
-    out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK)
-    return out
-
-
-def tree_cpu(root: int, procs: dict[int, tuple[int, float]] | None = None) -> float:
-    """CPU seconds used by ``root`` and all its living descendants."""
-    procs = procs or _procs()
-    children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in procs.items():
-        children.setdefault(ppid, []).append(pid)
-    total, stack = 0.0, [root]
-    while stack:
-        pid = stack.pop()
-        total += procs.get(pid, (0, 0.0))[1]
-        stack.extend(children.get(pid, []))
-    return total
+def tree_cpu(root: int, table: dict[int, proctree.Proc]) -> float:
+    """CPU seconds used by ``root`` and all its living descendants in ``table``."""
+    return sum(p.cpu for p in proctree.tree(root, table))
 
 
 def baseline(env: dict[str, str], tmp: Path) -> dict[str, float]:
@@ -130,13 +104,13 @@ def baseline(env: dict[str, str], tmp: Path) -> dict[str, float]:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             me = os.getpid()
-            before = _procs()
+            before = proctree.snapshot()
             server0, all0 = tree_cpu(proc.pid, before), tree_cpu(me, before)
             t0 = time.perf_counter()
             page.goto(f"http://127.0.0.1:{port}/")
             page.get_by_text("Click a column header to sort").first.wait_for(timeout=120_000)
             wall = time.perf_counter() - t0
-            after = _procs()
+            after = proctree.snapshot()
             server = tree_cpu(proc.pid, after) - server0
             browser.close()
         return {"wall": wall, "browser_cpu": tree_cpu(me, after) - all0 - server}
@@ -163,7 +137,7 @@ def browser_side(env: dict[str, str]) -> dict[str, float]:
             out = {}
             me = os.getpid()
             for label in ("cold", "warm"):
-                before = _procs()
+                before = proctree.snapshot()
                 server0, all0 = tree_cpu(proc.pid, before), tree_cpu(me, before)
                 t0 = time.perf_counter()
                 if label == "cold":
@@ -173,7 +147,7 @@ def browser_side(env: dict[str, str]) -> dict[str, float]:
                 page.get_by_text("Click a column header to sort").first.wait_for(timeout=120_000)
                 page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=120_000)
                 out[label] = time.perf_counter() - t0
-                after = _procs()
+                after = proctree.snapshot()
                 server = tree_cpu(proc.pid, after) - server0
                 out[label + "_server_cpu"] = server
                 # Chromium and Playwright's driver: everything under us but the server

@@ -1,7 +1,8 @@
 """A process and its descendants, read from /proc: memory (RSS, PSS) and CPU time by kind.
 
-Used by both crawl benchmarks to measure ``pobi crawl``'s whole process tree: the CLI, the crawl
-process, Playwright's node driver, Chromium's browser, helper and renderer processes. RSS counts
+Used by the benchmarks to measure ``pobi crawl``'s and the dashboard's whole process trees (the
+CLI, the crawl process, Playwright's node driver, Chromium's browser, helper and renderer
+processes), and by tests that must find their own Chromium. RSS counts
 memory shared between Chromium's processes once per process; PSS divides shared pages among the
 processes sharing them, so a tree's PSS is its real footprint.
 """
@@ -21,7 +22,8 @@ class Proc:
     cpu: float  # seconds (user + system) so far
 
 
-def _table() -> dict[int, Proc]:
+def snapshot() -> dict[int, Proc]:
+    """Every process we can read, now."""
     page = os.sysconf("SC_PAGE_SIZE")
     tick = os.sysconf("SC_CLK_TCK")
     out = {}
@@ -41,9 +43,10 @@ def _table() -> dict[int, Proc]:
     return out
 
 
-def tree(root: int) -> list[Proc]:
-    """``root`` and its descendants now (a process that already ended is not listed)."""
-    table = _table()
+def tree(root: int, table: dict[int, Proc] | None = None) -> list[Proc]:
+    """``root`` and its descendants in ``table`` (default: now; a process that already ended is
+    not listed)."""
+    table = table if table is not None else snapshot()
     children: dict[int, list[int]] = {}
     for p in table.values():
         children.setdefault(p.ppid, []).append(p.pid)

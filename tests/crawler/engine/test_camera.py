@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,8 +13,10 @@ from scrapy import Request
 
 from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS
 from crawler.camera import Camera, navigation_pattern
+from crawler.chromium import private_literal
 from pobi.config import find_chromium
 from tests.crawler.engine.websites import Site
+from tests.support import proctree
 
 PNG = b"\x89PNG\r\n\x1a\n"
 CSS = (200, {"Content-Type": "text/css"}, b"body { background: #fde; }")
@@ -25,6 +28,14 @@ def archived(title: str, extra: str = "") -> bytes:
         "<link rel='stylesheet' href='/static/site.css'></head>"
         f"<body><h1>{title}</h1>{extra}</body></html>"
     ).encode()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """A loopback site serving the archived pages' stylesheet (and nothing else)."""
+    s = Site(routes={"/static/site.css": CSS}).start()
+    yield s
+    s.stop()
 
 
 async def _with_camera(
@@ -41,7 +52,7 @@ async def _with_camera(
             {"viewport": {"width": 800, "height": 600}},
             size=size,
             timeout_ms=15_000,
-            allow_private=allow_private,
+            refuse=None if allow_private else private_literal,
         )
         try:
             return await fn(camera)
@@ -59,40 +70,33 @@ async def _with_camera(
         "/Pages/Hỏi-Đáp.aspx?ID={42}|x^y`z",
     ],
 )
-def test_the_page_comes_from_the_archive_and_its_styles_from_the_site(path: str) -> None:
-    site = Site(routes={"/static/site.css": CSS}).start()
-    try:
-        url = Request(site.base + path).url  # as the crawler holds it (Scrapy's safe URL)
+def test_the_page_comes_from_the_archive_and_its_styles_from_the_site(
+    path: str, site: Site
+) -> None:
+    url = Request(site.base + path).url  # as the crawler holds it (Scrapy's safe URL)
 
-        async def go(camera: Camera) -> bytes:
-            return await camera.shoot(url, archived("Hỏi đáp"), "text/html; charset=utf-8")
+    async def go(camera: Camera) -> bytes:
+        return await camera.shoot(url, archived("Hỏi đáp"), "text/html; charset=utf-8")
 
-        png = asyncio.run(_with_camera(go))
-        assert png.startswith(PNG)
-        assert "/static/site.css" in site.hits
-        assert len(site.hits) == 1, site.hits  # the page itself was never asked for
-    finally:
-        site.stop()
+    png = asyncio.run(_with_camera(go))
+    assert png.startswith(PNG)
+    assert "/static/site.css" in site.hits
+    assert len(site.hits) == 1, site.hits  # the page itself was never asked for
 
 
-def test_pages_are_reused() -> None:
-    site = Site(routes={"/static/site.css": CSS}).start()
-    try:
+def test_pages_are_reused(site: Site) -> None:
 
-        async def go(camera: Camera) -> list[bytes]:
-            shots = [
-                camera.shoot(f"{site.base}/p{i}", archived(f"trang {i}"), "text/html")
-                for i in range(6)
-            ]
-            return list(await asyncio.gather(*shots))
+    async def go(camera: Camera) -> list[bytes]:
+        shots = [
+            camera.shoot(f"{site.base}/p{i}", archived(f"trang {i}"), "text/html") for i in range(6)
+        ]
+        return list(await asyncio.gather(*shots))
 
-        pngs, opened = asyncio.run(_with_camera(lambda c: _and_opened(c, go)))
-        assert all(p.startswith(PNG) for p in pngs)
-        assert len(set(pngs)) == 6  # six different pages, not one page six times
-        assert opened == 2
-        assert not any(h.startswith("/p") for h in site.hits)
-    finally:
-        site.stop()
+    pngs, opened = asyncio.run(_with_camera(lambda c: _and_opened(c, go)))
+    assert all(p.startswith(PNG) for p in pngs)
+    assert len(set(pngs)) == 6  # six different pages, not one page six times
+    assert opened == 2
+    assert not any(h.startswith("/p") for h in site.hits)
 
 
 async def _and_opened(camera: Camera, fn: Any) -> tuple[Any, int]:
@@ -100,56 +104,44 @@ async def _and_opened(camera: Camera, fn: Any) -> tuple[Any, int]:
     return out, camera.pages_opened
 
 
-def test_widgets_of_other_sites_do_not_hold_the_screenshot() -> None:
+def test_widgets_of_other_sites_do_not_hold_the_screenshot(site: Site) -> None:
     """A Facebook iframe and an outside image (loopback-only browser: the names fail at once)."""
-    site = Site(routes={"/static/site.css": CSS}).start()
-    try:
-        widget = (
-            "<iframe src='https://www.facebook.com/plugins/page.php?href=x'></iframe>"
-            "<img src='https://cdn.example.org/logo.png'>"
-        )
+    widget = (
+        "<iframe src='https://www.facebook.com/plugins/page.php?href=x'></iframe>"
+        "<img src='https://cdn.example.org/logo.png'>"
+    )
 
-        async def go(camera: Camera) -> tuple[bytes, float]:
-            start = time.monotonic()
-            png = await camera.shoot(f"{site.base}/", archived("Trang chủ", widget), "text/html")
-            return png, time.monotonic() - start
+    async def go(camera: Camera) -> tuple[bytes, float]:
+        start = time.monotonic()
+        png = await camera.shoot(f"{site.base}/", archived("Trang chủ", widget), "text/html")
+        return png, time.monotonic() - start
 
-        png, took = asyncio.run(_with_camera(go))
-        assert png.startswith(PNG)
-        assert took < 4.0
-    finally:
-        site.stop()
+    png, took = asyncio.run(_with_camera(go))
+    assert png.startswith(PNG)
+    assert took < 4.0
 
 
-def test_real_web_policy_refuses_private_addresses_for_sub_requests() -> None:
-    site = Site(routes={"/static/site.css": CSS}).start()
-    try:
+def test_real_web_policy_refuses_private_addresses_for_sub_requests(site: Site) -> None:
 
-        async def go(camera: Camera) -> bytes:
-            return await camera.shoot(f"{site.base}/", archived("x"), "text/html")
+    async def go(camera: Camera) -> bytes:
+        return await camera.shoot(f"{site.base}/", archived("x"), "text/html")
 
-        png = asyncio.run(_with_camera(go, allow_private=False))
-        assert png.startswith(PNG)  # the archived page itself is shown
-        assert site.hits == []  # but its loopback stylesheet was refused
-    finally:
-        site.stop()
+    png = asyncio.run(_with_camera(go, allow_private=False))
+    assert png.startswith(PNG)  # the archived page itself is shown
+    assert site.hits == []  # but its loopback stylesheet was refused
 
 
-def test_fonts_and_media_are_not_loaded() -> None:
-    site = Site(routes={"/static/site.css": CSS}).start()
-    try:
-        extra = (
-            "<style>@font-face{font-family:x;src:url(/f/x.woff2)} h1{font-family:x}</style>"
-            "<video src='/v/clip.mp4' autoplay></video>"
-        )
+def test_fonts_and_media_are_not_loaded(site: Site) -> None:
+    extra = (
+        "<style>@font-face{font-family:x;src:url(/f/x.woff2)} h1{font-family:x}</style>"
+        "<video src='/v/clip.mp4' autoplay></video>"
+    )
 
-        async def go(camera: Camera) -> bytes:
-            return await camera.shoot(f"{site.base}/", archived("x", extra), "text/html")
+    async def go(camera: Camera) -> bytes:
+        return await camera.shoot(f"{site.base}/", archived("x", extra), "text/html")
 
-        assert asyncio.run(_with_camera(go)).startswith(PNG)
-        assert not any(h.startswith(("/f/", "/v/")) for h in site.hits)
-    finally:
-        site.stop()
+    assert asyncio.run(_with_camera(go)).startswith(PNG)
+    assert not any(h.startswith(("/f/", "/v/")) for h in site.hits)
 
 
 @pytest.mark.parametrize(
@@ -174,59 +166,39 @@ def test_navigation_pattern_is_exact() -> None:
     assert not p.match("http://evil/a?x=1")
 
 
-def test_the_context_is_replaced_after_a_roll_of_shots(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_context_is_replaced_after_a_roll_of_shots(
+    monkeypatch: pytest.MonkeyPatch, site: Site
+) -> None:
     """Playwright's driver keeps state per context: a long crawl's camera changes context."""
     monkeypatch.setattr("crawler.camera.ROLL_SHOTS", 3)
-    site = Site(routes={"/static/site.css": CSS}).start()
-    try:
 
-        async def go(camera: Camera) -> tuple[list[bytes], int, int]:
-            pngs = []
-            for i in range(7):
-                pngs.append(await camera.shoot(f"{site.base}/r{i}", archived(f"{i}"), "text/html"))
-                # an old context is closed as soon as none of its pages is in use
-                assert len(camera.browser.contexts) <= 1
-            return pngs, camera.contexts_opened, camera.pages_opened
+    async def go(camera: Camera) -> tuple[list[bytes], int, int]:
+        pngs = []
+        for i in range(7):
+            pngs.append(await camera.shoot(f"{site.base}/r{i}", archived(f"{i}"), "text/html"))
+            # an old context is closed as soon as none of its pages is in use
+            assert len(camera.browser.contexts) <= 1
+        return pngs, camera.contexts_opened, camera.pages_opened
 
-        pngs, contexts, pages = asyncio.run(_with_camera(go, size=1))
-        assert all(p.startswith(PNG) for p in pngs)
-        assert contexts == 3  # shots 1-3, 4-6, 7
-        assert pages == 3
-    finally:
-        site.stop()
+    pngs, contexts, pages = asyncio.run(_with_camera(go, size=1))
+    assert all(p.startswith(PNG) for p in pngs)
+    assert contexts == 3  # shots 1-3, 4-6, 7
+    assert pages == 3
 
 
-def test_a_frozen_browser_does_not_hold_the_crawl() -> None:
+def test_a_frozen_browser_does_not_hold_the_crawl(site: Site) -> None:
     """Chromium stopped (SIGSTOP) mid-crawl: the screenshot fails in bounded time instead of
     waiting for ever (the spider then records it as failed and the site can finish)."""
     import os
     import signal
 
-    site = Site(routes={"/static/site.css": CSS}).start()
     frozen: list[int] = []
 
     def chromium_pids() -> list[int]:
         """This test's own Chromium processes (descendants of this process only: another test
         worker's browser must not be touched)."""
-        parent: dict[int, int] = {}
-        names: dict[int, bytes] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat", "rb") as fh:
-                        parent[int(entry)] = int(fh.read().rsplit(b")", 1)[1].split()[1])
-                    with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                        names[int(entry)] = fh.read().split(b"\0")[0]
-                except (OSError, IndexError, ValueError):
-                    continue
-        me, pids = os.getpid(), []
-        for pid, name in names.items():
-            ancestor = parent.get(pid, 0)
-            while ancestor > 1 and ancestor != me:
-                ancestor = parent.get(ancestor, 0)
-            if ancestor == me and b"chrom" in name:
-                pids.append(pid)
-        return pids
+        me = os.getpid()
+        return [p.pid for p in proctree.tree(me) if proctree.kind(p.pid, me).startswith("chromium")]
 
     async def go(camera: Camera) -> float:
         camera.timeout_ms = 2000  # a short navigation timeout for the test
@@ -253,4 +225,3 @@ def test_a_frozen_browser_does_not_hold_the_crawl() -> None:
                 os.kill(pid, signal.SIGCONT)
             except ProcessLookupError:
                 pass
-        site.stop()
