@@ -6,28 +6,16 @@ request to a rejected address), scoring (no credit for a rejected channel) and t
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pobi.models import ReviewStatus
+from pobi.store.history import newest_values
 from pobi.store.tables import Finding, FindingReview
 
 
 def latest_review_status(session: Session, round_id: str) -> dict[int, str]:
     """finding id -> its latest review status, for findings of the round that were reviewed."""
-    newest = (
-        select(FindingReview.finding_id, func.max(FindingReview.id).label("rid"))
-        .join(Finding, Finding.id == FindingReview.finding_id)
-        .where(Finding.round_id == round_id)
-        .group_by(FindingReview.finding_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(FindingReview.finding_id, FindingReview.status).join(
-            newest, FindingReview.id == newest.c.rid
-        )
-    )
-    return {fid: status for fid, status in rows}
+    return newest_values(session, FindingReview.finding_id, FindingReview.status, Finding, round_id)
 
 
 def rejected_finding_ids(session: Session, round_id: str) -> set[int]:

@@ -21,12 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pobi.clock import aware, now
 from pobi.config import DeadlineSettings
 from pobi.models import Coding, DeadlineStatus, ReplyKind, RequestState
+from pobi.store.history import newest_values
 from pobi.store.tables import Message, MessageCoding, ProbeRequest
 from pobi.workdays import Calendar
 
@@ -54,19 +55,7 @@ class RequestTiming:
 
 def latest_codings(session: Session, round_id: str) -> dict[int, str]:
     """message pk -> latest coding value (append-only history, newest wins)."""
-    newest = (
-        select(MessageCoding.message_pk, func.max(MessageCoding.id).label("mid"))
-        .join(Message, Message.id == MessageCoding.message_pk)
-        .where(Message.round_id == round_id)
-        .group_by(MessageCoding.message_pk)
-        .subquery()
-    )
-    rows = session.execute(
-        select(MessageCoding.message_pk, MessageCoding.coding).join(
-            newest, MessageCoding.id == newest.c.mid
-        )
-    )
-    return {pk: coding for pk, coding in rows}
+    return newest_values(session, MessageCoding.message_pk, MessageCoding.coding, Message, round_id)
 
 
 def request_timings(
