@@ -7,6 +7,7 @@ under-reported).
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,17 @@ LOOPBACK_ONLY_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.*, EXCLUDE localhost, EXCLUDE [::1]"
 ]
 OFF = {"none", "off", "no", "false", "0"}
+# Playwright's node driver: a 1 MiB young generation instead of V8's default 16 (it passes every
+# screenshot through as base64; measured on 378 sites: its peak 189 -> 153 MiB PSS, same speed)
+DRIVER_NODE_OPTIONS = "--max-semi-space-size=1"
+
+
+def driver_environment(env: MutableMapping[str, str]) -> None:
+    """Add :data:`DRIVER_NODE_OPTIONS` to ``NODE_OPTIONS`` in ``env`` (the crawl process's own
+    environment, which Playwright's driver inherits), unless the user set that option."""
+    current = env.get("NODE_OPTIONS", "")
+    if "--max-semi-space-size" not in current:
+        env["NODE_OPTIONS"] = f"{current} {DRIVER_NODE_OPTIONS}".strip()
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def _checks() -> tuple[Any, Any]:
 def run(job_path: Path) -> int:
     from scrapy.crawler import CrawlerProcess
 
-    from crawler.browser import find_browser
+    from crawler.browser import driver_environment, find_browser
     from crawler.job import Job, JobLock
     from crawler.records import Recorder
     from crawler.settings import scrapy_settings
@@ -70,6 +70,7 @@ def run(job_path: Path) -> int:
         render = RenderMode(job.render)
         browser = find_browser(cfg)
         use_browser = browser.path if render != RenderMode.NEVER else None
+        driver_environment(os.environ)
         coordinator = None
         if job.distributed:  # several processes share the sites through Redis
             from crawler.distributed import prepare

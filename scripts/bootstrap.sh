@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bootstrap everything `make test` and `make demo` need, on a fresh machine:
 #   uv (from PyPI if missing), a .venv on Python >= 3.12, the locked dependencies,
-#   and, with --system, the Debian packages tests use (Chromium, PostgreSQL, Dovecot, Redis).
+#   and, with --system, the Debian packages tests use (chromium-headless-shell, PostgreSQL, Dovecot, Redis).
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,8 @@ say() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
 # --- system packages (Debian) ------------------------------------------------------------
 if [ "$want_system" = 1 ]; then
   missing=()
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # the crawler's browser: Chromium's lean headless build (find_chromium prefers it)
+  [ -x /usr/lib/chromium/chromium-headless-shell ] || missing+=(chromium-headless-shell)
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
@@ -87,6 +88,7 @@ fi
 "$UV" sync -q --frozen --compile-bytecode
 .venv/bin/python -m compileall -q pobi crawler probes scoring dashboard >/dev/null
 say "ready: $(.venv/bin/python --version), $(.venv/bin/pobi --version)"
-if [ ! -x /usr/bin/chromium ] && ! command -v chromium >/dev/null 2>&1; then
+if [ ! -x /usr/lib/chromium/chromium-headless-shell ] && [ ! -x /usr/bin/chromium ] \
+  && ! command -v chromium-headless-shell >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then
   say "no Chromium found: the crawler will fetch pages statically and say which sites may be under-reported"
 fi

@@ -21,13 +21,14 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from pobi.config import find_chromium
 from pobi.sandbox.synthetic import HOSTILE_SCRIPT
 from pobi.store.tables import CrawlSite, Message, Page, ProbeRequest
 from tests.conftest import POBI
 from tests.dashboard.seed import Seeded
 from tests.support.servers import free_port, wait_port
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = find_chromium() or "/usr/bin/chromium-headless-shell"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -43,7 +44,8 @@ BEACON_HOST = "198.51.100.7"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="Debian package 'chromium' is not installed"
+        not Path(CHROMIUM).exists(),
+        reason="Debian package 'chromium-headless-shell' is not installed",
     ),
 ]
 

@@ -90,16 +90,23 @@ def kind(pid: int, root: int) -> str:
     return "other (" + os.path.basename(cmd[0].decode(errors="replace")) + ")"
 
 
-def tree_memory(root: int, parts: dict[str, int] | None = None) -> tuple[int, int, int]:
-    """(RSS, PSS, processes) of ``root``'s tree; ``parts`` gets the RSS per kind of process."""
+def tree_memory(
+    root: int, parts: dict[str, int] | None = None, pss_parts: dict[str, int] | None = None
+) -> tuple[int, int, int]:
+    """(RSS, PSS, processes) of ``root``'s tree; ``parts`` gets the RSS per kind of process,
+    ``pss_parts`` the PSS per kind."""
     total_rss = total_pss = 0
     procs = tree(root)
     for p in procs:
+        share = pss(p.pid) or p.rss
         total_rss += p.rss
-        total_pss += pss(p.pid) or p.rss
-        if parts is not None:
+        total_pss += share
+        if parts is not None or pss_parts is not None:
             k = kind(p.pid, root)
-            parts[k] = parts.get(k, 0) + p.rss
+            if parts is not None:
+                parts[k] = parts.get(k, 0) + p.rss
+            if pss_parts is not None:
+                pss_parts[k] = pss_parts.get(k, 0) + share
     return total_rss, total_pss, len(procs)
 
 
