@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,15 @@ logger = logging.getLogger(__name__)
 ABORTED_TYPES = frozenset({"media", "font", "websocket", "eventsource", "manifest"})
 CONTEXT: dict[str, Any] = {}  # browser context settings, filled by the spider from the settings
 SETTLE_MS = 5000  # after the load event, wait at most this long for the network to go quiet
+# a browser request (a render, or a screenshot retried through scrapy-playwright) fails after its
+# navigation timeout, the settle wait and this margin: when Chromium crashes, Playwright's driver
+# can leave a call unanswered for ever (seen: BrowserContext.new_page on the dead browser's
+# context), and one such request held the whole crawl open
+BROWSER_MARGIN_S = 30.0
+# the request's Playwright page, closed if the request times out (not a ``pobi_`` key: those are
+# copied into a retried request, and a page cannot be serialised into a shared queue)
+LIVE_PAGE = "_pobi_live_page"
+CLOSE_LIMIT_S = 30.0  # closing the camera or the browser at the end of a crawl
 
 
 async def settle(page: Any) -> None:
@@ -60,6 +70,22 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
         if request.meta.get("pobi_camera"):
             return await self._maybe_future_from_coro(self._photograph(request))
         return await super().download_request(request)
+
+    def browser_limit(self) -> float:
+        """Seconds a browser request may take, all retries included."""
+        nav = float(self.config.navigation_timeout_ms or 30_000) / 1000
+        return nav + SETTLE_MS / 1000 + BROWSER_MARGIN_S
+
+    async def _download_request(self, request: Request, spider: Any = None) -> Response:
+        limit = self.browser_limit()
+        try:
+            return await asyncio.wait_for(super()._download_request(request, spider), timeout=limit)
+        except TimeoutError:
+            page = request.meta.get(LIVE_PAGE)
+            if page is not None:  # free its slot if the browser still answers
+                with suppress(Exception):
+                    await asyncio.wait_for(page.close(), timeout=5)
+            raise TimeoutError(f"Chromium did not answer within {limit:.0f} s") from None
 
     async def _launch(self) -> None:
         await super()._launch()
@@ -104,8 +130,12 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
         if self._warming is not None and not self._warming.done():
             self._warming.cancel()
         if self.camera is not None:
-            await self.camera.close()
-        await super().close()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self.camera.close(), timeout=CLOSE_LIMIT_S)
+        try:
+            await asyncio.wait_for(super().close(), timeout=CLOSE_LIMIT_S)
+        except TimeoutError:  # the process exits anyway; the driver then ends Chromium
+            logger.warning("Chromium did not close within %.0f s; leaving it", CLOSE_LIMIT_S)
 
 
 POLICY = {"allow_private": True}  # set by the spider from [crawl] allow_private_addresses
@@ -133,6 +163,7 @@ def abort_request(request: Any) -> bool:
 
 
 async def serve_archived(page: Any, request: Request) -> None:
+    request.meta[LIVE_PAGE] = page
     body: bytes | None = request.meta.get("pobi_body")
     if body is None:
         return

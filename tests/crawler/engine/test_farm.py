@@ -29,6 +29,7 @@ from tests.crawler.engine.helpers import (
     serve_farm,
     sites,
 )
+from tests.support import proctree
 
 pytestmark = [pytest.mark.xdist_group("crawl-farm"), pytest.mark.browser]
 
@@ -192,6 +193,67 @@ def test_sigkill_then_resume_gives_the_same_findings(
     dup = query(home, "SELECT site_id, url, count(*) AS n FROM pages GROUP BY 1, 2 HAVING n > 1")
     assert dup == []
     assert query(home, "SELECT count(*) AS n FROM pages")[0]["n"] == total
+    v = run_pobi("evidence", "verify", env={"POBI_HOME": str(home)})
+    assert v.returncode == 0, v.stdout + v.stderr
+    assert "MISSING" not in v.stdout and "MISMATCH" not in v.stdout
+
+
+def _browser_pid(root: int) -> int | None:
+    """The Chromium browser process (not a renderer or helper) of ``root``'s process tree."""
+    for p in proctree.tree(root):
+        if proctree.kind(p.pid, root) == "chromium_browser":
+            return p.pid
+    return None
+
+
+def test_chromium_killed_mid_crawl_the_crawl_finishes_with_every_finding(
+    farm: dict[str, Path], auto: dict[str, Any], tmp_path: Path
+) -> None:
+    """Chromium SIGKILLed twice while evidence screenshots are being taken: the crawl does not
+    hang, finds what an undisturbed crawl finds, and still has a screenshot behind every finding
+    (the shots lost with the browser are taken again in a new one)."""
+    home = tmp_path / "home"
+    home.mkdir()
+    new_round(home)
+    env = {**os.environ, **crawl_env(home), "COLUMNS": "200", "NO_COLOR": "1"}
+    shots_sql = "SELECT count(DISTINCT found_on) AS n FROM findings WHERE screenshot_sha256 != ''"
+    total = query(auto["home"], shots_sql)[0]["n"]
+    assert total >= 20
+    proc = subprocess.Popen(
+        [POBI, "crawl", "--round", "t", "--sites", str(farm["sites"])],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    kills: list[tuple[int, int]] = []  # (screenshots stored when killed, Chromium's pid)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and len(kills) < 2:
+            time.sleep(0.1)
+            try:
+                shots = query(home, shots_sql)[0]["n"]
+            except Exception:  # the store may not exist yet
+                continue
+            pid = _browser_pid(proc.pid)
+            due = (3, total // 2)[len(kills)]  # early, then again in the relaunched browser
+            if shots >= due and pid is not None and pid not in {k[1] for k in kills}:
+                os.kill(pid, signal.SIGKILL)
+                kills.append((shots, pid))
+        assert len(kills) == 2, f"the crawl ended before Chromium was killed twice: {kills}"
+        assert kills[1][0] < total, "the second kill came after the last screenshot"
+        out, _ = proc.communicate(timeout=240)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 0, out
+    assert finding_keys(channel_rows(home)) == finding_keys(auto["rows"])
+    missing = "SELECT DISTINCT found_on FROM findings WHERE screenshot_sha256 = ''"
+    assert query(home, missing) == query(auto["home"], missing) == []
+    log = (home / "jobs" / "t" / "crawl.log").read_text(encoding="utf-8", errors="replace")
+    assert log.count("Launching browser") >= 3  # the first browser and one after each kill
     v = run_pobi("evidence", "verify", env={"POBI_HOME": str(home)})
     assert v.returncode == 0, v.stdout + v.stderr
     assert "MISSING" not in v.stdout and "MISMATCH" not in v.stdout
