@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from pobi.errors import ExternalServiceError
+
 # hosts given as an address (or as localhost): matched inside the browser, so that only these
 # sub-requests reach the Python policy ``refuse`` (crawler.chromium's private-address check)
 ADDRESS_LITERAL = re.compile(
@@ -175,11 +177,14 @@ class Camera:
                 self.idle.append(await self._new_page())
 
     async def shoot(self, url: str, body: bytes, content_type: str) -> bytes:
-        """A full-page PNG of the archived ``body`` shown as ``url``; :class:`TimeoutError` when
+        """A full-page PNG of the archived ``body`` shown as ``url``; :class:`ExternalServiceError` when
         the browser does not answer within the navigation timeout plus the load wait (a frozen
         or vanished browser must not hold the crawl)."""
         limit = (self.timeout_ms + LOAD_WAIT_MS) / 1000 + 10
-        return await asyncio.wait_for(self._shoot(url, body, content_type), timeout=limit)
+        try:
+            return await asyncio.wait_for(self._shoot(url, body, content_type), timeout=limit)
+        except TimeoutError:  # not retried by Scrapy's middleware: the spider retries once
+            raise ExternalServiceError(f"Chromium did not answer within {limit:.0f} s") from None
 
     async def _shoot(self, url: str, body: bytes, content_type: str) -> bytes:
         async with self.slots:

@@ -22,6 +22,7 @@ from scrapy_playwright.page import PageMethod
 
 from crawler.camera import Camera
 from crawler.settings import EVIDENCE_SLOT
+from pobi.errors import ExternalServiceError
 
 logger = logging.getLogger(__name__)
 ABORTED_TYPES = frozenset({"media", "font", "websocket", "eventsource", "manifest"})
@@ -57,6 +58,7 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self._camera_lock = asyncio.Lock()
+        self._pages = asyncio.Semaphore(crawler.settings.getint("POBI_BROWSER_PAGES", 6))
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SharedHandler:
@@ -78,14 +80,21 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
 
     async def _download_request(self, request: Request, spider: Any = None) -> Response:
         limit = self.browser_limit()
-        try:
-            return await asyncio.wait_for(super()._download_request(request, spider), timeout=limit)
-        except TimeoutError:
-            page = request.meta.get(LIVE_PAGE)
-            if page is not None:  # free its slot if the browser still answers
-                with suppress(Exception):
-                    await asyncio.wait_for(page.close(), timeout=5)
-            raise TimeoutError(f"Chromium did not answer within {limit:.0f} s") from None
+        async with self._pages:  # waiting for a free page is not part of the limit
+            try:
+                return await asyncio.wait_for(
+                    super()._download_request(request, spider), timeout=limit
+                )
+            except TimeoutError:
+                page = request.meta.get(LIVE_PAGE)
+                if page is not None:  # close it if the browser still answers
+                    with suppress(Exception):
+                        await asyncio.wait_for(page.close(), timeout=5)
+                # not a TimeoutError: Scrapy's retry middleware would retry that first, and
+                # the spider already tries a failed browser request once more
+                raise ExternalServiceError(
+                    f"Chromium did not answer within {limit:.0f} s"
+                ) from None
 
     async def _launch(self) -> None:
         await super()._launch()

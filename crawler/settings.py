@@ -77,7 +77,12 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
                     "timeout": 30_000,
                 },
                 "PLAYWRIGHT_MAX_CONTEXTS": 1,
-                "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 6,
+                # rendering pages open at once: SharedHandler queues requests for them *before*
+                # its time limit starts, so a request waiting for a page is not "unanswered";
+                # scrapy-playwright's own per-context limit is set out of the way (a request
+                # cancelled by the limit inside new_page would leak one of its permits)
+                "POBI_BROWSER_PAGES": 6,
+                "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 10_000,
                 # the page comes from the archive and the browser can be slow on a busy machine
                 "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": int(max(c.timeout, 30.0) * 1000),
                 "PLAYWRIGHT_ABORT_REQUEST": "crawler.chromium.abort_request",

@@ -1,10 +1,14 @@
 """Run by tests/crawler/engine/test_chromium.py in its own process (scrapy-playwright needs
-Twisted's asyncio reactor installed, which must not leak into the test process): one render
-request through the crawler's :class:`~crawler.chromium.SharedHandler`, then Chromium is frozen
-(SIGSTOP) and a second one is sent. Prints one JSON line: whether the first worked, how long the
-second took and how it ended.
+Twisted's asyncio reactor installed, which must not leak into the test process): render requests
+through the crawler's :class:`~crawler.chromium.SharedHandler` with a time limit of 10 s.
 
-    python -m tests.crawler.engine.frozen_render BASE_URL CHROMIUM
+- ``frozen``: one request, then Chromium is frozen (SIGSTOP) and a second one is sent; prints
+  whether the first worked, how long the second took and how it ended;
+- ``queue``: one page at a time (``POBI_BROWSER_PAGES = 1``) and three requests at once for pages
+  that keep polling the network (each render waits the full 5 s settle): together longer than
+  the limit; prints how each ended.
+
+    python -m tests.crawler.engine.frozen_render BASE_URL CHROMIUM frozen|queue
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import os
 import signal
 import sys
 import time
+from typing import Any
 
 from scrapy.utils.reactor import install_reactor
 
@@ -31,11 +36,14 @@ NAV_MS = 2000
 chromium.BROWSER_MARGIN_S = 3.0  # the limit is then 2 + 5 + 3 = 10 s
 
 
-def page(title: str) -> bytes:
-    return f"<!doctype html><title>{title}</title><h1>{title}</h1>".encode()
+POLLING = "<script>setInterval(() => fetch('/poll?' + Math.random()), 200)</script>"
 
 
-async def main(base: str, executable: str) -> dict[str, object]:
+def page(title: str, extra: str = "") -> bytes:
+    return f"<!doctype html><title>{title}</title><h1>{title}</h1>{extra}".encode()
+
+
+async def main(base: str, executable: str, scenario: str) -> dict[str, object]:
     crawler = get_crawler(
         Spider,
         {
@@ -45,6 +53,8 @@ async def main(base: str, executable: str) -> dict[str, object]:
                 "args": LAUNCH_ARGS + LOOPBACK_ONLY_ARGS,
             },
             "PLAYWRIGHT_MAX_CONTEXTS": 1,
+            "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 10_000,  # as crawler.settings
+            "POBI_BROWSER_PAGES": 1 if scenario == "queue" else 6,
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": NAV_MS,
         },
     )
@@ -53,16 +63,18 @@ async def main(base: str, executable: str) -> dict[str, object]:
     handler = chromium.SharedHandler.from_crawler(crawler)
     await handler._launch()  # what the engine-started signal does in a crawl
 
-    def request(name: str) -> object:
+    def request(name: str, extra: str = "") -> object:
         return chromium.browser_request(
             f"{base}/{name}",
-            body=page(name),
+            body=page(name, extra),
             content_type="text/html",
             meta={},
             callback=None,
             errback=None,
         )
 
+    if scenario == "queue":
+        return await queue(handler, spider, request)
     first = await handler._download_request(request("a"), spider)
     me = os.getpid()
     frozen = [p.pid for p in proctree.tree(me) if proctree.kind(p.pid, me).startswith("chromium")]
@@ -77,8 +89,9 @@ async def main(base: str, executable: str) -> dict[str, object]:
     took = time.monotonic() - start
     for pid in frozen:
         os.kill(pid, signal.SIGCONT)
-    await handler.close()
+    closed = await close(handler)
     return {
+        "closed": closed,
         "first_ok": b"<h1>a</h1>" in first.body,
         "frozen": len(frozen),
         "took": took,
@@ -87,5 +100,30 @@ async def main(base: str, executable: str) -> dict[str, object]:
     }
 
 
+async def queue(handler: Any, spider: Spider, request: Any) -> dict[str, object]:
+    async def one(name: str) -> str:
+        try:
+            response = await handler._download_request(request(name, POLLING), spider)
+            return "ok" if f"<h1>{name}</h1>".encode() in response.body else "wrong page"
+        except Exception as exc:
+            return f"{type(exc).__name__}: {exc}"
+
+    start = time.monotonic()
+    outcomes = await asyncio.gather(*(one(n) for n in ("a", "b", "c")))
+    took = time.monotonic() - start
+    closed = await close(handler)
+    return {"outcomes": outcomes, "took": took, "limit": handler.browser_limit(), "closed": closed}
+
+
+async def close(handler: Any) -> str:
+    """How closing went (reported, not raised: the scenarios are about the requests)."""
+    try:
+        await handler.close()
+        return "ok"
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2]))), flush=True)
+    result = asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3]))
+    print(json.dumps(result), flush=True)
