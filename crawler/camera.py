@@ -49,6 +49,10 @@ SKIPPED_FILES = re.compile(
 # MiB over 360, and stayed flat with a new context every 60; 150 bounds it at ~35 MiB)
 ROLL_SHOTS = 150
 LOAD_WAIT_MS = 5000  # after the document, wait at most this long for its images and frames
+# a screenshot fails after the navigation timeout, the load wait and this margin: the bound is
+# for a browser that will never answer (frozen, crashed), not for a slow one — in the first
+# minute of a 378-site crawl the busy event loop held sound screenshots for over 45 s
+MARGIN_S = 90.0
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # characters a browser keeps as they are in a path or query; any other may be percent-encoded
 KEPT = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&()*+,;=:@/?")
@@ -114,6 +118,7 @@ class Camera:
         self.size = size
         self.timeout_ms = timeout_ms
         self.refuse = refuse
+        self.margin_s = MARGIN_S
         self.roll: _Roll | None = None  # the roll new pages are opened in
         self.rolls: dict[Any, _Roll] = {}  # page -> its roll
         self.idle: list[Any] = []
@@ -178,9 +183,9 @@ class Camera:
 
     async def shoot(self, url: str, body: bytes, content_type: str) -> bytes:
         """A full-page PNG of the archived ``body`` shown as ``url``; :class:`ExternalServiceError` when
-        the browser does not answer within the navigation timeout plus the load wait (a frozen
-        or vanished browser must not hold the crawl)."""
-        limit = (self.timeout_ms + LOAD_WAIT_MS) / 1000 + 10
+        the browser does not answer within the navigation timeout, the load wait and
+        :attr:`margin_s` (a frozen or vanished browser must not hold the crawl)."""
+        limit = (self.timeout_ms + LOAD_WAIT_MS) / 1000 + self.margin_s
         try:
             return await asyncio.wait_for(self._shoot(url, body, content_type), timeout=limit)
         except TimeoutError:  # not retried by Scrapy's middleware: the spider retries once

@@ -31,8 +31,9 @@ SETTLE_MS = 5000  # after the load event, wait at most this long for the network
 # a browser request (a render, or a screenshot retried through scrapy-playwright) fails after its
 # navigation timeout, the settle wait and this margin: when Chromium crashes, Playwright's driver
 # can leave a call unanswered for ever (seen: BrowserContext.new_page on the dead browser's
-# context), and one such request held the whole crawl open
-BROWSER_MARGIN_S = 30.0
+# context), and one such request held the whole crawl open. Generous, as the camera's: in the
+# first minute of a 378-site crawl the busy event loop held sound renders for over 65 s
+BROWSER_MARGIN_S = 90.0
 # the request's Playwright page, closed if the request times out (not a ``pobi_`` key: those are
 # copied into a retried request, and a page cannot be serialised into a shared queue)
 LIVE_PAGE = "_pobi_live_page"

@@ -201,7 +201,8 @@ def test_a_frozen_browser_does_not_hold_the_crawl(site: Site) -> None:
         return [p.pid for p in proctree.tree(me) if proctree.kind(p.pid, me).startswith("chromium")]
 
     async def go(camera: Camera) -> float:
-        camera.timeout_ms = 2000  # a short navigation timeout for the test
+        camera.timeout_ms = 2000  # a short navigation timeout and margin for the test
+        camera.margin_s = 10
         assert (await camera.shoot(f"{site.base}/a", archived("a"), "text/html")).startswith(PNG)
         mine = set(chromium_pids())
         assert mine
