@@ -121,6 +121,7 @@ class Camera:
         self.margin_s = MARGIN_S
         self.roll: _Roll | None = None  # the roll new pages are opened in
         self.rolls: dict[Any, _Roll] = {}  # page -> its roll
+        self.navigations: dict[Any, int] = {}  # page -> main-frame navigations committed
         self.idle: list[Any] = []
         self.slots = asyncio.Semaphore(size)
         self.lock = asyncio.Lock()
@@ -149,6 +150,8 @@ class Camera:
             roll.open_pages += 1
         try:
             page = await roll.context.new_page()
+            self.navigations[page] = 0
+            page.on("framenavigated", lambda frame: self._navigated(page, frame))
             await page.route(SKIPPED_FILES, _abort)
             if self.refuse is not None:
                 await page.route(ADDRESS_LITERAL, self._guard)
@@ -159,9 +162,14 @@ class Camera:
         self.pages_opened += 1
         return page
 
+    def _navigated(self, page: Any, frame: Any) -> None:
+        if frame == page.main_frame:
+            self.navigations[page] = self.navigations.get(page, 0) + 1
+
     async def _discard(self, page: Any) -> None:
         """Close a page; close its context too when it is an old roll with no page left."""
         roll = self.rolls.pop(page, None)
+        self.navigations.pop(page, None)
         try:
             await page.close()
         except Exception:  # a crashed page or a closed browser: nothing to close
@@ -197,8 +205,11 @@ class Camera:
             served = {"done": False}
 
             async def fulfil(route: Any) -> None:
-                if served["done"] or route.request.frame != page.main_frame:
-                    await route.fallback()
+                if route.request.frame != page.main_frame:
+                    await route.fallback()  # an iframe of the same address loads normally
+                    return
+                if served["done"]:  # the page reloading itself (meta refresh, script): a
+                    await route.fulfill(status=204)  # 204 keeps the archived document shown
                     return
                 served["done"] = True
                 await route.fulfill(
@@ -214,11 +225,17 @@ class Camera:
                 finally:
                     if not served["done"]:
                         raise NotFromArchive(f"{url} was not served from the archive")
+                committed = self.navigations.get(page, 0)
                 try:  # a widget of another site must not hold the evidence for long
                     await page.wait_for_load_state("load", timeout=LOAD_WAIT_MS)
                 except Exception:  # the page as it stands is the evidence; say nothing more
                     pass
                 png: bytes = await page.screenshot(full_page=True, type="png")
+                if self.navigations.get(page, 0) != committed:
+                    # a script or a meta refresh took the page elsewhere: the picture may show
+                    # the live site, not the archive (scrapy-playwright's retry, whose route
+                    # sees every request, keeps the page on the archived document)
+                    raise NotFromArchive(f"{url} left the archived page before its screenshot")
                 self.shots += 1
                 reusable = True
                 return png

@@ -182,7 +182,10 @@ async def serve_archived(page: Any, request: Request) -> None:
 
     async def handler(route: Any) -> None:
         req = route.request
-        if not served["done"] and req.is_navigation_request() and req.frame == page.main_frame:
+        if req.is_navigation_request() and req.frame == page.main_frame:
+            if served["done"]:  # a script or meta refresh leaving the archived page: a 204
+                await route.fulfill(status=204)  # keeps the archived document (an abort would
+                return  # show Chromium's error page)
             served["done"] = True
             await route.fulfill(status=200, headers=headers, body=body)
         else:

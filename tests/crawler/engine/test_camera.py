@@ -12,7 +12,7 @@ from playwright.async_api import async_playwright
 from scrapy import Request
 
 from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS
-from crawler.camera import Camera, navigation_pattern
+from crawler.camera import Camera, NotFromArchive, navigation_pattern
 from crawler.chromium import private_literal
 from pobi.config import find_chromium
 from tests.crawler.engine.websites import Site
@@ -119,6 +119,37 @@ def test_widgets_of_other_sites_do_not_hold_the_screenshot(site: Site) -> None:
     png, took = asyncio.run(_with_camera(go))
     assert png.startswith(PNG)
     assert took < 4.0
+
+
+def test_a_page_that_leaves_the_archive_is_not_passed_off_as_evidence() -> None:
+    """A meta refresh to another page of the site: the browser leaves the archived document for
+    the live site, so the camera keeps no screenshot (the spider retries through
+    scrapy-playwright, which keeps the page on the archive: test_chromium.py)."""
+    live = Site(routes={"/live": (200, {"Content-Type": "text/html"}, b"<h1>LIVE</h1>")}).start()
+    leave = "<meta http-equiv='refresh' content='0;url=/live'>"
+
+    async def go(camera: Camera) -> None:
+        await camera.shoot(f"{live.base}/a", archived("a", leave), "text/html")
+
+    try:
+        with pytest.raises(NotFromArchive):
+            asyncio.run(_with_camera(go))
+    finally:
+        live.stop()
+
+
+def test_a_page_reloading_itself_stays_on_the_archive(site: Site) -> None:
+    """A meta refresh to the same address: the second navigation is refused, the archived page
+    is photographed and the site is never asked for it."""
+    reload = "<meta http-equiv='refresh' content='0'>"
+
+    async def go(camera: Camera) -> bytes:
+        png = await camera.shoot(f"{site.base}/self", archived("self", reload), "text/html")
+        await asyncio.sleep(0.5)
+        return png
+
+    assert asyncio.run(_with_camera(go)).startswith(PNG)
+    assert "/self" not in site.hits
 
 
 def test_real_web_policy_refuses_private_addresses_for_sub_requests(site: Site) -> None:

@@ -19,13 +19,17 @@ from tests.crawler.engine.websites import Site
 pytestmark = pytest.mark.browser
 
 
-def scenario(name: str) -> dict[str, Any]:
-    """Run ``tests.crawler.engine.frozen_render``'s scenario against a loopback site."""
+LIVE = (200, {"Content-Type": "text/html"}, b"<h1>LIVE SITE</h1>")
+
+
+def scenario(name: str, hits: list[str] | None = None) -> dict[str, Any]:
+    """Run ``tests.crawler.engine.render_scenarios``'s scenario against a loopback site; the
+    paths the site was asked for go to ``hits``."""
     path = find_chromium()
     assert path, "the crawler's tests need Chromium (scripts/bootstrap.sh --system)"
-    site = Site(routes={"/poll": (204, {}, b"")}).start()
+    site = Site(routes={"/poll": (204, {}, b""), "/live": LIVE, "/live2": LIVE}).start()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.crawler.engine.frozen_render", site.base, path, name],
+        [sys.executable, "-m", "tests.crawler.engine.render_scenarios", site.base, path, name],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -39,6 +43,8 @@ def scenario(name: str) -> dict[str, Any]:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         site.stop()
+        if hits is not None:
+            hits.extend(site.hits)
     assert proc.returncode == 0, err[:3000] + "\n...\n" + err[-3000:]
     result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
     return result
@@ -62,3 +68,13 @@ def test_waiting_for_a_free_page_does_not_count_against_the_limit() -> None:
     result = scenario("queue")
     assert result["outcomes"] == ["ok", "ok", "ok"], result
     assert result["took"] > result["limit"], result  # the scenario did need the queue
+
+
+def test_a_rendered_page_cannot_leave_the_archive_for_the_live_site() -> None:
+    """An archived page whose meta refresh and script both navigate away: the render (and its
+    screenshot) stay on the archived document, and the site is never asked for the targets."""
+    hits: list[str] = []
+    result = scenario("refresh", hits)
+    assert result["archived"], result
+    assert result["url"].endswith("/archived"), result
+    assert not any(h.startswith("/live") for h in hits), hits

@@ -6,9 +6,11 @@ through the crawler's :class:`~crawler.chromium.SharedHandler` with a time limit
   whether the first worked, how long the second took and how it ended;
 - ``queue``: one page at a time (``POBI_BROWSER_PAGES = 1``) and three requests at once for pages
   that keep polling the network (each render waits the full 5 s settle): together longer than
-  the limit; prints how each ended.
+  the limit; prints how each ended;
+- ``refresh``: an archived page whose meta refresh and script both try to leave it for the live
+  site; prints whether the rendered DOM is still the archived page, and its URL.
 
-    python -m tests.crawler.engine.frozen_render BASE_URL CHROMIUM frozen|queue
+    python -m tests.crawler.engine.render_scenarios BASE_URL CHROMIUM frozen|queue|refresh
 """
 
 from __future__ import annotations
@@ -75,6 +77,19 @@ async def main(base: str, executable: str, scenario: str) -> dict[str, object]:
 
     if scenario == "queue":
         return await queue(handler, spider, request)
+    if scenario == "refresh":
+        leave = (
+            "<meta http-equiv='refresh' content='0;url=/live'>"
+            "<script>setTimeout(() => { location.href = '/live2'; }, 50)</script>"
+        )
+        response = await handler._download_request(request("archived", leave), spider)
+        await asyncio.sleep(1)  # time for a late navigation to reach the site
+        closed = await close(handler)
+        return {
+            "archived": b"<h1>archived</h1>" in response.body,
+            "url": response.url,
+            "closed": closed,
+        }
     first = await handler._download_request(request("a"), spider)
     me = os.getpid()
     frozen = [p.pid for p in proctree.tree(me) if proctree.kind(p.pid, me).startswith("chromium")]
