@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Select, func, inspect, select, text
+from sqlalchemy.orm import Session
 
 from pobi.clock import aware, now
 from pobi.config import Config, load_config
@@ -138,18 +139,25 @@ def data_version(src: Source) -> str:
     return "|".join("" if v is None else str(v) for v in row)
 
 
+def _table(s: Session, query: Select[Any]) -> pd.DataFrame:
+    """The query's rows as a frame whose columns are named after what it selects (an attribute's
+    name, or its label)."""
+    result = s.execute(query)
+    return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
 # --------------------------------------------------------------------------- rounds
 
 
 @st.cache_data(show_spinner=False, ttl=TTL)
 def rounds(url: str, version: str) -> pd.DataFrame:
     with _store(url).session() as s:
-        rows = s.execute(
+        return _table(
+            s,
             select(Round.id, Round.era, Round.rubric, Round.note, Round.created_at).order_by(
                 Round.created_at, Round.id
-            )
-        ).all()
-    return pd.DataFrame(rows, columns=["id", "era", "rubric", "note", "created_at"])
+            ),
+        )
 
 
 def round_era(url: str, version: str, round_id: str) -> str:
@@ -499,7 +507,8 @@ def province_scores(url: str, version: str, round_id: str, code: str) -> pd.Data
 @st.cache_data(show_spinner=False, ttl=TTL)
 def province_sites(url: str, version: str, round_id: str, code: str) -> pd.DataFrame:
     with _store(url).session() as s:
-        rows = s.execute(
+        return _table(
+            s,
             select(
                 CrawlSite.site_kind,
                 CrawlSite.url,
@@ -508,20 +517,8 @@ def province_sites(url: str, version: str, round_id: str, code: str) -> pd.DataF
                 CrawlSite.pages_fetched,
                 CrawlSite.under_reported,
                 CrawlSite.finished_at,
-            ).where(CrawlSite.round_id == round_id, CrawlSite.province_code == code)
-        ).all()
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "site_kind",
-            "url",
-            "final_url",
-            "fetch_status",
-            "pages_fetched",
-            "under_reported",
-            "finished_at",
-        ],
-    )
+            ).where(CrawlSite.round_id == round_id, CrawlSite.province_code == code),
+        )
 
 
 @st.cache_data(show_spinner=False, ttl=TTL)
@@ -586,8 +583,14 @@ def province_findings(url: str, version: str, round_id: str, code: str) -> pd.Da
 def province_screenshots(url: str, version: str, round_id: str, code: str) -> pd.DataFrame:
     """Pages of the province's sites that have a screenshot: URL, capture time, hashes."""
     with _store(url).session() as s:
-        rows = s.execute(
-            select(Page.url, Page.fetched_at, Page.screenshot_sha256, Page.warc_sha256)
+        return _table(
+            s,
+            select(
+                Page.url,
+                Page.fetched_at.label("captured_at"),
+                Page.screenshot_sha256,
+                Page.warc_sha256,
+            )
             .join(CrawlSite, CrawlSite.id == Page.site_id)
             .where(
                 Page.round_id == round_id,
@@ -595,9 +598,8 @@ def province_screenshots(url: str, version: str, round_id: str, code: str) -> pd
                 Page.screenshot_sha256 != "",
             )
             .order_by(Page.depth, Page.id)
-            .limit(12)
-        ).all()
-    return pd.DataFrame(rows, columns=["url", "captured_at", "screenshot_sha256", "warc_sha256"])
+            .limit(12),
+        )
 
 
 @st.cache_data(show_spinner=False, ttl=TTL)
@@ -928,7 +930,8 @@ def _latest_reviews(session: Any, finding_ids: list[int]) -> dict[int, str]:
 def review_findings(url: str, version: str, round_id: str) -> pd.DataFrame:
     """Every finding of the round with its latest review (researcher mode)."""
     with _store(url).session() as s:
-        rows = s.execute(
+        df = _table(
+            s,
             select(
                 Finding.id,
                 Finding.province_code,
@@ -938,12 +941,9 @@ def review_findings(url: str, version: str, round_id: str) -> pd.DataFrame:
                 Finding.found_on,
             )
             .where(Finding.round_id == round_id)
-            .order_by(Finding.province_code, Finding.channel, Finding.id)
-        ).all()
-        reviews = _latest_reviews(s, [r[0] for r in rows])
-    df = pd.DataFrame(
-        rows, columns=["id", "province_code", "site_kind", "channel", "value", "found_on"]
-    )
+            .order_by(Finding.province_code, Finding.channel, Finding.id),
+        )
+        reviews = _latest_reviews(s, [int(i) for i in df["id"]])
     df["review"] = [reviews.get(i, ReviewStatus.UNREVIEWED.value) for i in df["id"]]
     return df
 
