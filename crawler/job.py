@@ -34,6 +34,7 @@ class Job:
     max_pages: int | None = None  # None: [crawl] max_pages
     max_depth: int | None = None  # None: [crawl] max_depth
     resume: bool = False
+    retry_failed: bool = False  # with resume: fetch again pages that failed transiently
     finance_reference: dict[str, list[str]] = field(default_factory=dict)  # code -> [url, source]
     distributed: str = ""  # redis://HOST[:PORT][/DB]: share the sites with other processes
 

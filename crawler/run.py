@@ -87,6 +87,7 @@ def run(job_path: Path) -> int:
                 "browser": browser.path,
                 "browser_note": browser.note,
                 "resume": job.resume,
+                "retry_failed": job.retry_failed,
                 "log": str(folder / "crawl.log"),
                 "distributed": job.distributed,
                 "seeder": bool(coordinator and coordinator.seeder),
@@ -116,6 +117,7 @@ def run(job_path: Path) -> int:
             max_pages=job.max_pages or cfg.crawl.max_pages,
             max_depth=job.max_depth if job.max_depth is not None else cfg.crawl.max_depth,
             resume=job.resume,
+            retry_failed=job.retry_failed,
         )
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}

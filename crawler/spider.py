@@ -39,7 +39,7 @@ from crawler.urls import (
 )
 from crawler.writer import Writer
 from pobi.clock import now
-from pobi.models import FetchStatus, RenderMode, SiteKind
+from pobi.models import TRANSIENT_FAILURES, FetchStatus, RenderMode, SiteKind
 
 Emit = Callable[[dict[str, Any]], None]
 Checks = Callable[[PageView], list[FindingDraft]]
@@ -90,6 +90,7 @@ class SiteSpider(scrapy.Spider):
         max_pages: int,
         max_depth: int,
         resume: bool,
+        retry_failed: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -114,6 +115,12 @@ class SiteSpider(scrapy.Spider):
             st.hosts.add(host_key(row.url))
             if resume:
                 st.stored = recorder.stored_pages(row.id)
+                if retry_failed:  # fetched again; their rows are updated, not duplicated
+                    st.stored = {
+                        url: page
+                        for url, page in st.stored.items()
+                        if page.status not in TRANSIENT_FAILURES
+                    }
                 st.best = recorder.best_ranks(row.id)
             self.sites[row.id] = st
         self.started = time.monotonic()

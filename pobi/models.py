@@ -60,6 +60,18 @@ class FetchStatus(StrEnum):
     NETWORK_ERROR = "network_error"  # anything else at the transport level
 
 
+# failures that may pass on another try: ``pobi crawl --resume --retry-failed`` fetches them again
+TRANSIENT_FAILURES = frozenset(
+    {
+        FetchStatus.TIMEOUT,
+        FetchStatus.REFUSED,
+        FetchStatus.DNS_ERROR,
+        FetchStatus.NETWORK_ERROR,
+        FetchStatus.HTTP_5XX,
+    }
+)
+
+
 class RenderMode(StrEnum):
     AUTO = "auto"
     ALWAYS = "always"

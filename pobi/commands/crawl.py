@@ -74,6 +74,15 @@ def crawl_cmd(
             "back from their archived evidence, not fetched again.",
         ),
     ] = False,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            "--retry-failed",
+            help="With --resume: fetch again the pages that failed for a reason that may pass "
+            "(timeout, refused connection, DNS failure, network error, HTTP 5xx); the rest is "
+            "still read back from the archive.",
+        ),
+    ] = False,
     distributed: Annotated[
         str | None,
         typer.Option(
@@ -99,6 +108,7 @@ def crawl_cmd(
       pobi crawl --round 2026 --provinces 01,79 --render never
       pobi crawl --round 2026 --sites my-sites.csv --max-pages 30
       pobi crawl --round 2026 --resume      # after an interruption
+      pobi crawl --round 2026 --resume --retry-failed   # and retry pages that timed out
       pobi crawl --round 2026 --distributed redis://10.0.0.5:6379/0   # on each machine
     """
     from crawler.job import Job, Target, job_dir
@@ -116,6 +126,13 @@ def crawl_cmd(
                 hint=f"Finish an interrupted distributed crawl with: pobi crawl --round {round_id} "
                 "--resume (one process replays what was stored and fetches the rest).",
             )
+    if retry_failed and not resume:
+        from pobi.errors import InputError
+
+        raise InputError(
+            "--retry-failed only applies to a resumed crawl.",
+            hint=f"Use: pobi crawl --round {round_id} --resume --retry-failed",
+        )
     ws = workspace()
     with ws.store.session() as s:
         era = get_round(s, round_id).era
@@ -149,6 +166,7 @@ def crawl_cmd(
         max_pages=max_pages,
         max_depth=max_depth,
         resume=resume,
+        retry_failed=retry_failed,
         finance_reference=reference,
         distributed=distributed or "",
     )
