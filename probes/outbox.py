@@ -48,6 +48,7 @@ from pobi.config import Config
 from pobi.errors import (
     EvidenceError,
     ExternalServiceError,
+    InputError,
     NotFoundError,
     PobiError,
     StateError,
@@ -69,7 +70,7 @@ ALLOWED: dict[str, set[str]] = {
     S.SENDING: {S.SENT, S.QUEUED, S.FAILED, S.REJECTED, S.SENDING},
     S.FAILED: {S.QUEUED},
     S.SENT: {S.BOUNCED},
-    S.REJECTED: set(),
+    S.REJECTED: {S.QUEUED},  # only by the operator: requeue_rejected
     S.BOUNCED: set(),
 }
 DATA_MARK = "DATA: message handed to the server"
@@ -422,6 +423,28 @@ def resolve(store: Store, request_id: str, decision: str) -> None:
             transition(s, req, S.QUEUED, "operator decided to send it again")
         else:
             raise StateError(f"Unknown decision {decision!r}")
+
+
+def requeue_rejected(store: Store, request_id: str, reason: str) -> ProbeRequest:
+    """Send a rejected request again (the operator's decision, with a reason): a server's 5xx
+    means it did not take the message, so a second submission cannot make a second copy. The
+    same bytes and Message-ID are sent by the next ``probe send --send``."""
+    reason = reason.strip()
+    if not reason:
+        raise InputError("Say why the request may now be accepted (--reason).")
+    with store.session() as s:
+        req = s.get(ProbeRequest, request_id)
+        if req is None:
+            raise NotFoundError(f"No request {request_id}")
+        if req.state != S.REJECTED.value:
+            raise StateError(
+                f"Request {request_id} is {req.state}, not rejected; only a rejected request "
+                "can be queued again this way."
+            )
+        transition(s, req, S.QUEUED, f"queued again by the operator (same bytes): {reason}")
+        s.flush()
+        s.expunge(req)
+        return req
 
 
 # --------------------------------------------------------------------------- send

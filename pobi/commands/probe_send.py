@@ -22,6 +22,7 @@ def register(probe_app: typer.Typer) -> None:
     probe_app.command("plan")(plan_cmd)
     probe_app.command("send")(send_cmd)
     probe_app.command("collect")(collect_cmd)
+    probe_app.command("requeue")(requeue_cmd)
 
 
 def plan_cmd(
@@ -322,3 +323,34 @@ def collect_cmd(round_id: RoundOpt) -> None:
         console.print(
             "Unmatched messages wait in the holding pen: pobi probe holding --round " + round_id
         )
+
+
+def requeue_cmd(
+    request_id: Annotated[str, typer.Argument(help="The rejected request's id (probe show).")],
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            help="Why it may now be accepted (journaled), e.g. 'the server's policy block was "
+            "lifted'.",
+        ),
+    ],
+) -> None:
+    """Queue a rejected request again; the next `probe send --send` sends the same bytes.
+
+    Xếp lại hàng đợi một yêu cầu đã bị máy chủ từ chối (5xx); lần gửi sau gửi đúng thư cũ.
+
+    A 5xx answer means the server did not take the message, so sending it again cannot make a
+    second copy. pobi never does this on its own: a rejection is usually final (no such mailbox,
+    policy). Use it when the cause is fixed, and say so with --reason.
+
+    Example: pobi probe requeue r2026-0042 --reason "Sở TC confirmed the address works again"
+    """
+    from probes.outbox import requeue_rejected
+
+    ws = workspace()
+    req = requeue_rejected(ws.store, request_id, reason)
+    console.print(
+        f"Request {req.id} to {req.recipient} is queued again (same Message-ID {req.message_id}). "
+        f"Send it with: pobi probe send --round {req.round_id} --send"
+    )

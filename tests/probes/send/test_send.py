@@ -148,6 +148,44 @@ def test_4xx_retried_then_sent_and_5xx_rejected(
     assert inbox_count(sandbox, "ubnd@hcm.sandbox.test") == 1
 
 
+def test_rejected_request_is_sent_again_only_when_the_operator_requeues_it(
+    planned: Store, sandbox: MailSandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 5xx leaves the request rejected across runs; `probe requeue` (with a reason) queues the
+    same bytes again, and the recipient then gets exactly one copy."""
+    sandbox.fail_next("stc@danang.sandbox.test", 554, "5.7.1 Message refused by policy", times=-1)
+    code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 0, err
+    rejected = request(planned, "stc@danang.sandbox.test")
+    assert rejected.state == "rejected"
+    sent = request(planned, "stc@hanoi.sandbox.test")
+    code, _out, err = pobi(capsys, "probe", "requeue", sent.id, "--reason", "x")
+    assert code != 0 and "not rejected" in err  # a sent request can never be queued again
+    code, _out, err = pobi(capsys, "probe", "requeue", rejected.id, "--reason", "  ")
+    assert code != 0 and "--reason" in err
+    sandbox._faults.clear()
+    code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 0, err
+    assert states(planned)["stc@danang.sandbox.test"] == "rejected"  # never on its own
+    assert inbox_count(sandbox, "stc@danang.sandbox.test") == 0
+    code, out, err = pobi(
+        capsys, "probe", "requeue", rejected.id, "--reason", "policy block lifted"
+    )
+    assert code == 0, err
+    assert "queued again" in out
+    code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    assert code == 0, err
+    again = request(planned, "stc@danang.sandbox.test")
+    assert again.state == "sent"
+    assert (again.eml_sha256, again.message_id) == (rejected.eml_sha256, rejected.message_id)
+    assert inbox_count(sandbox, "stc@danang.sandbox.test") == 1
+    assert inbox_count(sandbox, "stc@hanoi.sandbox.test") == 1
+    details = [d for _, _, d in journal(planned, rejected.id)]
+    assert any(
+        "queued again by the operator (same bytes): policy block lifted" in d for d in details
+    )
+
+
 def test_sandbox_refuses_addresses_outside_itself(
     env: dict[str, str],
     store: Store,
