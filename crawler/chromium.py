@@ -37,6 +37,8 @@ BROWSER_MARGIN_S = 90.0
 # the request's Playwright page, closed if the request times out (not a ``pobi_`` key: those are
 # copied into a retried request, and a page cannot be serialised into a shared queue)
 LIVE_PAGE = "_pobi_live_page"
+# where a rendered page's scripts or meta refresh took the browser after the archived document
+LEFT_FOR = "_pobi_left_for"
 CLOSE_LIMIT_S = 30.0  # closing the camera or the browser at the end of a crawl
 
 
@@ -183,9 +185,14 @@ async def serve_archived(page: Any, request: Request) -> None:
     async def handler(route: Any) -> None:
         req = route.request
         if req.is_navigation_request() and req.frame == page.main_frame:
-            if served["done"]:  # a script or meta refresh leaving the archived page: a 204
-                await route.fulfill(status=204)  # keeps the archived document (an abort would
-                return  # show Chromium's error page)
+            if served["done"]:  # a script or meta refresh leaving the archived page: what the
+                # browser then shows is the live site, so the spider keeps neither its DOM nor
+                # its picture, and fetches the target itself as a link of this page. (Refusing
+                # the navigation is not an option here: Playwright then never sees the page
+                # load, and scrapy-playwright waits for that after every page method.)
+                request.meta.setdefault(LEFT_FOR, []).append(req.url)
+                await route.fallback()
+                return
             served["done"] = True
             await route.fulfill(status=200, headers=headers, body=body)
         else:

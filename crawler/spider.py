@@ -330,6 +330,31 @@ class SiteSpider(scrapy.Spider):
     def _on_rendered(self, site: SiteState, response: Response) -> list[Request]:
         meta = response.meta
         exchange: Exchange = meta["pobi_exchange"]
+        left_for = list(dict.fromkeys(meta.get(chromium.LEFT_FOR) or []))
+        if left_for:
+            # a script or meta refresh took the browser to another page, fetched live: neither
+            # that DOM nor that picture is this page's evidence. The page is read as archived
+            # and the target is crawled as its link (fetched by the crawler, archived).
+            return self._process(
+                site,
+                redirects=left_for,
+                requested=meta["pobi_requested"],
+                final_url=exchange.url,
+                depth=meta["pobi_depth"],
+                link_text=meta.get("pobi_link_text", ""),
+                html=meta["pobi_html"],
+                encoding=meta.get("pobi_encoding", ""),
+                content_type=meta.get("pobi_content_type", ""),
+                http_status=exchange.status,
+                size=len(exchange.body),
+                exchange=exchange,
+                rendered=False,
+                reason=meta["pobi_reason"],
+                screenshot=None,
+                detail="; ".join(
+                    f"left for {u} when rendered (not kept; crawled as a link)" for u in left_for
+                ),
+            )
         dom = response.text if isinstance(response, TextResponse) else meta["pobi_html"]
         exchange.rendered_html = dom
         out = self._process(
@@ -511,7 +536,10 @@ class SiteSpider(scrapy.Spider):
         screenshot: bytes | None,
         detail: str = "",
         stored: StoredPage | None = None,
+        redirects: list[str] | None = None,
     ) -> list[Request]:
+        """``redirects``: where the rendered page's scripts tried to take the browser; followed
+        as links of this page (fetched by the crawler, archived, polite)."""
         view = self._page_view(
             site, final_url, html, encoding, content_type, rendered, depth, link_text
         )
@@ -555,6 +583,7 @@ class SiteSpider(scrapy.Spider):
             shots = self._shot(site, requested, final_url, exchange.body, content_type)
         if depth >= self.max_depth:
             return shots
+        hints = hints + [LinkHint(u, "script_redirect", 10) for u in redirects or []]
         return shots + self._follow(site, view, hints, depth)
 
     def _improved(
@@ -742,6 +771,13 @@ class SiteSpider(scrapy.Spider):
     def _on_screenshot(self, site: SiteState, response: Response) -> list[Request]:
         meta = response.meta
         png = chromium.screenshot_of(response)
+        if meta.get(chromium.LEFT_FOR):  # the picture would be of the live site
+            self.logger.warning(
+                "no screenshot of %s: it left for %s when shown",
+                meta["pobi_found_on"],
+                ", ".join(meta[chromium.LEFT_FOR]),
+            )
+            return []
         if png:
             self.writer.submit(
                 self.recorder.save_screenshot,

@@ -35,7 +35,7 @@ from crawler.browser import LAUNCH_ARGS, LOOPBACK_ONLY_ARGS  # noqa: E402
 from tests.support import proctree  # noqa: E402
 
 NAV_MS = 2000
-chromium.BROWSER_MARGIN_S = 3.0  # the limit is then 2 + 5 + 3 = 10 s
+chromium.BROWSER_MARGIN_S = 3.0  # the limit is then 2 + 10 + 5 + 3 = 20 s
 
 
 POLLING = "<script>setInterval(() => fetch('/poll?' + Math.random()), 200)</script>"
@@ -78,7 +78,8 @@ async def main(base: str, executable: str, scenario: str) -> dict[str, object]:
     if scenario == "queue":
         return await queue(handler, spider, request)
     if scenario == "refresh":
-        leave = (
+        leave = (  # while loading (a portal root's redirect), after it, and by meta refresh
+            "<script>location.href = '/live3';</script>"
             "<meta http-equiv='refresh' content='0;url=/live'>"
             "<script>setTimeout(() => { location.href = '/live2'; }, 50)</script>"
         )
@@ -88,6 +89,7 @@ async def main(base: str, executable: str, scenario: str) -> dict[str, object]:
         return {
             "archived": b"<h1>archived</h1>" in response.body,
             "url": response.url,
+            "left_for": response.meta.get(chromium.LEFT_FOR, []),
             "closed": closed,
         }
     first = await handler._download_request(request("a"), spider)
