@@ -335,26 +335,10 @@ class SiteSpider(scrapy.Spider):
             # a script or meta refresh took the browser to another page, fetched live: neither
             # that DOM nor that picture is this page's evidence. The page is read as archived
             # and the target is crawled as its link (fetched by the crawler, archived).
-            return self._process(
-                site,
-                redirects=left_for,
-                requested=meta["pobi_requested"],
-                final_url=exchange.url,
-                depth=meta["pobi_depth"],
-                link_text=meta.get("pobi_link_text", ""),
-                html=meta["pobi_html"],
-                encoding=meta.get("pobi_encoding", ""),
-                content_type=meta.get("pobi_content_type", ""),
-                http_status=exchange.status,
-                size=len(exchange.body),
-                exchange=exchange,
-                rendered=False,
-                reason=meta["pobi_reason"],
-                screenshot=None,
-                detail="; ".join(
-                    f"left for {u} when rendered (not kept; crawled as a link)" for u in left_for
-                ),
+            detail = "; ".join(
+                f"left for {u} when rendered (not kept; crawled as a link)" for u in left_for
             )
+            return self._process_archived(site, meta, detail, redirects=left_for)
         dom = response.text if isinstance(response, TextResponse) else meta["pobi_html"]
         exchange.rendered_html = dom
         out = self._process(
@@ -408,7 +392,20 @@ class SiteSpider(scrapy.Spider):
         meta = failure.request.meta
         exchange: Exchange = meta["pobi_exchange"]
         site.render_wanted[exchange.url] = meta["pobi_reason"]
-        out = self._process(
+        detail = f"rendering failed: {type(failure.value).__name__}: {failure.value}"[:500]
+        return self._process_archived(site, meta, detail)
+
+    def _process_archived(
+        self,
+        site: SiteState,
+        meta: dict[str, Any],
+        detail: str,
+        redirects: list[str] | None = None,
+    ) -> list[Request]:
+        """A page that was sent to the browser, read as archived instead (no rendered DOM, no
+        screenshot): its render failed, or showed another page than the archived one."""
+        exchange: Exchange = meta["pobi_exchange"]
+        return self._process(
             site,
             requested=meta["pobi_requested"],
             final_url=exchange.url,
@@ -423,9 +420,9 @@ class SiteSpider(scrapy.Spider):
             rendered=False,
             reason=meta["pobi_reason"],
             screenshot=None,
-            detail=f"rendering failed: {type(failure.value).__name__}: {failure.value}"[:500],
+            detail=detail,
+            redirects=redirects,
         )
-        return out
 
     def _on_page_failed(self, site: SiteState, failure: Any) -> list[Request]:
         request = failure.request

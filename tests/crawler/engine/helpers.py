@@ -44,6 +44,15 @@ def new_round(home: Path, round_id: str = "t") -> None:
     assert r.returncode == 0, r.stderr
 
 
+def one_site_round(folder: Path, url: str) -> tuple[Path, Path]:
+    """A fresh home under ``folder`` with round ``t``, and a sites file holding ``url`` as
+    province 01's portal: (home, sites file)."""
+    home = folder / "home"
+    home.mkdir()
+    new_round(home)
+    return home, write_sites(folder / "sites.csv", [("01", "portal", url)])
+
+
 def crawl(
     home: Path, sites_file: Path, *args: str, round_id: str = "t", **env: str
 ) -> subprocess.CompletedProcess[str]:

@@ -153,20 +153,27 @@ def test_render_never_misses_script_only_channels_and_flags_the_sites(
     assert query(home, "SELECT count(*) AS n FROM pages WHERE rendered = 1")[0]["n"] == 0
 
 
+def _start_crawl(home: Path, sites_file: Path, output: int) -> subprocess.Popen[str]:
+    """`pobi crawl` of round t in its own process group (so a test can kill the whole tree);
+    stdout and stderr go to ``output`` (``subprocess.PIPE`` or ``DEVNULL``)."""
+    env = {**os.environ, **crawl_env(home), "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.Popen(
+        [POBI, "crawl", "--round", "t", "--sites", str(sites_file)],
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT if output == subprocess.PIPE else output,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def test_sigkill_then_resume_gives_the_same_findings(
     farm: dict[str, Path], auto: dict[str, Any], tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
     home.mkdir()
     new_round(home)
-    env = {**os.environ, **crawl_env(home), "COLUMNS": "200", "NO_COLOR": "1"}
-    proc = subprocess.Popen(
-        [POBI, "crawl", "--round", "t", "--sites", str(farm["sites"])],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    proc = _start_crawl(home, farm["sites"], subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     stored = 0
     while time.monotonic() < deadline and proc.poll() is None:
@@ -215,18 +222,10 @@ def test_chromium_killed_mid_crawl_the_crawl_finishes_with_every_finding(
     home = tmp_path / "home"
     home.mkdir()
     new_round(home)
-    env = {**os.environ, **crawl_env(home), "COLUMNS": "200", "NO_COLOR": "1"}
     shots_sql = "SELECT count(DISTINCT found_on) AS n FROM findings WHERE screenshot_sha256 != ''"
     total = query(auto["home"], shots_sql)[0]["n"]
     assert total >= 20
-    proc = subprocess.Popen(
-        [POBI, "crawl", "--round", "t", "--sites", str(farm["sites"])],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    proc = _start_crawl(home, farm["sites"], subprocess.PIPE)
     kills: list[tuple[int, int]] = []  # (screenshots stored when killed, Chromium's pid)
     try:
         deadline = time.monotonic() + 120

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.crawler.engine.helpers import STUB_CHECKS, crawl, new_round, query, write_sites
+from tests.crawler.engine.helpers import STUB_CHECKS, crawl, one_site_round, query
 from tests.crawler.engine.websites import Site, html
 
 FILLER = "<p>" + "Cổng thông tin điện tử tỉnh. " * 20 + "</p>"
@@ -28,10 +28,7 @@ def test_retry_failed_fetches_transient_failures_again(tmp_path: Path) -> None:
         }
     ).start()
     try:
-        home = tmp_path / "home"
-        home.mkdir()
-        new_round(home)
-        sites_file = write_sites(tmp_path / "sites.csv", [("01", "portal", f"{site.base}/")])
+        home, sites_file = one_site_round(tmp_path, f"{site.base}/")
         args = ("--render", "never")
 
         def statuses() -> dict[str, str]:
@@ -67,10 +64,7 @@ def test_retry_failed_fetches_transient_failures_again(tmp_path: Path) -> None:
 
 
 def test_retry_failed_needs_resume(tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    new_round(home)
-    sites_file = write_sites(tmp_path / "sites.csv", [("01", "portal", "http://127.0.0.1:9/")])
+    home, sites_file = one_site_round(tmp_path, "http://127.0.0.1:9/")
     r = crawl(home, sites_file, "--retry-failed")
     assert r.returncode != 0
     assert "--resume --retry-failed" in r.stdout + r.stderr

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawler.engine.helpers import STUB_CHECKS, crawl, new_round, query, write_sites
+from tests.crawler.engine.helpers import STUB_CHECKS, crawl, one_site_round, query
 from tests.crawler.engine.websites import Site, html
 
 pytestmark = pytest.mark.browser
@@ -26,10 +26,7 @@ def test_script_redirect_target_is_crawled_and_the_live_render_not_kept(tmp_path
         }
     ).start()
     try:
-        home = tmp_path / "home"
-        home.mkdir()
-        new_round(home)
-        sites_file = write_sites(tmp_path / "sites.csv", [("01", "portal", f"{site.base}/")])
+        home, sites_file = one_site_round(tmp_path, f"{site.base}/")
         r = crawl(home, sites_file, POBI_CRAWL_CHECKS=STUB_CHECKS)
         assert r.returncode == 0, r.stdout + r.stderr
         rows = {
