@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -194,10 +194,7 @@ class Camera:
         the browser does not answer within the navigation timeout, the load wait and
         :attr:`margin_s` (a frozen or vanished browser must not hold the crawl)."""
         limit = (self.timeout_ms + LOAD_WAIT_MS) / 1000 + self.margin_s
-        try:
-            return await asyncio.wait_for(self._shoot(url, body, content_type), timeout=limit)
-        except TimeoutError:  # not retried by Scrapy's middleware: the spider retries once
-            raise ExternalServiceError(f"Chromium did not answer within {limit:.0f} s") from None
+        return await answered_within(self._shoot(url, body, content_type), limit)
 
     async def _shoot(self, url: str, body: bytes, content_type: str) -> bytes:
         async with self.slots:
@@ -233,8 +230,8 @@ class Camera:
                 png: bytes = await page.screenshot(full_page=True, type="png")
                 if self.navigations.get(page, 0) != committed:
                     # a script or a meta refresh took the page elsewhere: the picture may show
-                    # the live site, not the archive (scrapy-playwright's retry, whose route
-                    # sees every request, keeps the page on the archived document)
+                    # the live site, not the archive (the spider's retry through
+                    # scrapy-playwright sees where the page went and keeps no picture then)
                     raise NotFromArchive(f"{url} left the archived page before its screenshot")
                 self.shots += 1
                 reusable = True
@@ -273,6 +270,16 @@ class Camera:
             await route.abort()
         else:
             await route.fallback()
+
+
+async def answered_within[T](work: Awaitable[T], limit: float) -> T:
+    """``work``'s result, or :class:`ExternalServiceError` when Chromium has not answered within
+    ``limit`` seconds (a frozen or crashed browser). Not a TimeoutError: Scrapy's retry
+    middleware would retry that first, and the spider already retries a browser request once."""
+    try:
+        return await asyncio.wait_for(work, timeout=limit)
+    except TimeoutError:
+        raise ExternalServiceError(f"Chromium did not answer within {limit:.0f} s") from None
 
 
 async def _abort(route: Any) -> None:

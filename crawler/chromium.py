@@ -20,7 +20,7 @@ from scrapy.http import Response
 from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
-from crawler.camera import Camera
+from crawler.camera import Camera, answered_within
 from crawler.settings import EVIDENCE_SLOT
 from pobi.errors import ExternalServiceError
 
@@ -85,19 +85,13 @@ class SharedHandler(ScrapyPlaywrightDownloadHandler):
         limit = self.browser_limit()
         async with self._pages:  # waiting for a free page is not part of the limit
             try:
-                return await asyncio.wait_for(
-                    super()._download_request(request, spider), timeout=limit
-                )
-            except TimeoutError:
+                return await answered_within(super()._download_request(request, spider), limit)
+            except ExternalServiceError:
                 page = request.meta.get(LIVE_PAGE)
                 if page is not None:  # close it if the browser still answers
                     with suppress(Exception):
                         await asyncio.wait_for(page.close(), timeout=5)
-                # not a TimeoutError: Scrapy's retry middleware would retry that first, and
-                # the spider already tries a failed browser request once more
-                raise ExternalServiceError(
-                    f"Chromium did not answer within {limit:.0f} s"
-                ) from None
+                raise
 
     async def _launch(self) -> None:
         await super()._launch()
