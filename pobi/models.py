@@ -27,6 +27,7 @@ class UrlSource(StrEnum):
     VERIFIED = "verified"  # seen to work by a person on `verified_on`
     INFERRED = "inferred"  # built from the usual domain pattern; never verified
     USER = "user"  # given by the user in a sites file
+    PUBLISHED = "published"  # the unit's own published domain, known to the project; not verified
 
 
 class Channel(StrEnum):

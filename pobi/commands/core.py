@@ -88,8 +88,10 @@ def sites_list(
 ) -> None:
     """List the registry's sites (portal and Department of Finance per unit, both eras).
 
-    Each URL says how it is known: 'verified' (checked by a person on verified_on) or 'inferred'
-    (built from the usual domain pattern, never checked). Check your own list: pobi sites check FILE.
+    Each URL says how it is known: 'verified' (seen to work on verified_on), 'published' (the
+    unit's published domain as the project knows it, not verified) or 'inferred' (built from the
+    usual domain pattern, never checked). Check them live before a round: pobi sites verify.
+    Check your own list's format: pobi sites check FILE.
     """
     if ctx.invoked_subcommand:
         return
@@ -115,9 +117,11 @@ def sites_list(
         )
     console.print(table)
     inferred = sum(1 for s in rows if s.source == "inferred")
-    if inferred:
+    unverified = sum(1 for s in rows if s.source != "verified")
+    if unverified:
         console.print(
-            f"[yellow]{inferred} of {len(rows)} URLs are inferred, not verified.[/yellow]"
+            f"[yellow]{unverified} of {len(rows)} URLs are not verified ({inferred} of them "
+            "inferred). Check them online before a round: pobi sites verify[/yellow]"
         )
 
 

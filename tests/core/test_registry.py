@@ -65,11 +65,11 @@ def test_registry_has_portal_and_finance_for_every_unit_of_both_eras() -> None:
         for p in provinces(era):
             assert (p.code, SiteKind.PORTAL) in have and (p.code, SiteKind.FINANCE) in have
         for s in sites:
-            # An inferred URL is never passed off as verified.
-            if s.source == UrlSource.INFERRED:
+            # An inferred or published URL is never passed off as verified.
+            if s.source in (UrlSource.INFERRED, UrlSource.PUBLISHED):
                 assert s.verified_on is None and "not verified" in s.note
             else:
-                assert s.verified_on is not None
+                assert s.source == UrlSource.VERIFIED and s.verified_on is not None
 
 
 def test_cli_provinces_csv() -> None:
@@ -90,3 +90,57 @@ def test_cli_sites_csv_lists_both_eras() -> None:
     assert res.returncode == 0, res.stderr
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert len(rows) == 2 * (63 + 34)
+
+
+def _generator():  # the script is not a package module: load it by path
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "scripts" / "make_registry_sites.py"
+    spec = importlib.util.spec_from_file_location("make_registry_sites", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_registry_host_carries_a_unit_type_prefix() -> None:
+    from urllib.parse import urlsplit
+
+    gen = _generator()
+    for bad in ("thanhphohanoi.gov.vn", "tinhhagiang.gov.vn", "stc.thanhphodanang.gov.vn"):
+        assert "unit-type prefix" in (gen.check_host(bad) or "")
+    for good in ("hanoi.gov.vn", "quangninh.gov.vn", "stc.tiengiang.gov.vn", "1022.tphcm.gov.vn"):
+        assert gen.check_host(good) is None
+    for s in registry_sites():
+        assert gen.check_host(urlsplit(s.url).hostname or "") is None, s.url
+
+
+def test_registry_portals_are_the_published_domains() -> None:
+    portals = {
+        (s.era.value if s.era else "", s.province_code): s.url
+        for s in registry_sites()
+        if s.site_kind == SiteKind.PORTAL
+    }
+    assert portals[("legacy", "01")] == "https://hanoi.gov.vn/"
+    assert portals[("legacy", "02")] == "https://hagiang.gov.vn/"
+    assert portals[("legacy", "46")] == "https://thuathienhue.gov.vn/"
+    assert portals[("legacy", "77")] == "https://baria-vungtau.gov.vn/"
+    assert portals[("legacy", "79")] == "https://hochiminhcity.gov.vn/"
+    assert portals[("current", "46")] == "https://hue.gov.vn/"
+    # the generator's table is what the bundled file holds (the file is not edited by hand)
+    gen = _generator()
+    built = {(r["era"], r["province_code"], r["site_kind"]): r["url"] for r in gen.build_rows()}
+    for s in registry_sites():
+        if s.source != UrlSource.VERIFIED:
+            assert built[(s.era.value if s.era else "", s.province_code, s.site_kind.value)] == s.url
+
+
+def test_merged_legacy_portals_say_they_redirect_to_the_successor() -> None:
+    notes = {
+        s.province_code: s.note
+        for s in registry_sites(Era.LEGACY)
+        if s.site_kind == SiteKind.PORTAL
+    }
+    assert "redirects to the successor's portal tuyenquang.gov.vn" in notes["02"]
+    assert "redirects" not in notes["01"]
