@@ -185,3 +185,21 @@ def band_for(index: float) -> Band:
     if index >= 25:
         return Band.C
     return Band.D
+
+
+class SiteVerdict(StrEnum):
+    """What ``pobi sites verify`` concluded about one registry URL (one value per URL)."""
+
+    OK = "ok"  # answered, and the page names the unit (and "Sở Tài chính" for a finance site)
+    MOVED = "moved"  # redirected to another host whose page names the unit
+    REDIRECTS_TO_SUCCESSOR = (
+        "redirects_to_successor"  # a merged unit's site now shows its successor
+    )
+    WRONG_SITE = "wrong_site"  # answered, but the page does not name the unit (or the department)
+    UNREACHABLE = "unreachable"  # no DNS answer, connection refused or reset
+    TIMEOUT = "timeout"  # the host's time ran out (slow server, endless page)
+    TLS_ERROR = "tls_error"  # the certificate is invalid or the handshake failed
+    BLOCKED = "blocked"  # robots.txt forbids it, or 401/403/429/451
+    HTTP_ERROR = "http_error"  # another 4xx/5xx answer
+    REDIRECT_LOOP = "redirect_loop"  # a redirect chain that repeats or is too long
+    GARBAGE = "garbage"  # not an HTTP answer, or not a web page

@@ -198,18 +198,32 @@ def registry_sites(era: Era | str | None = None, path: Path | None = None) -> li
         reader = csv.DictReader(fh)
         if reader.fieldnames != REGISTRY_COLUMNS:
             raise InputError(f"{path}: expected header {','.join(REGISTRY_COLUMNS)}")
-        for row in reader:
-            site = Site(
-                province_code=row["province_code"],
-                site_kind=SiteKind(row["site_kind"]),
-                url=row["url"],
-                era=Era(row["era"]),
-                source=UrlSource(row["source"]),
-                verified_on=date.fromisoformat(row["verified_on"]) if row["verified_on"] else None,
-                note=row["note"],
-            )
+        problems: list[tuple[int, str]] = []
+        for number, row in enumerate(reader, start=2):
+            try:
+                site = Site(
+                    province_code=row["province_code"],
+                    site_kind=SiteKind(row["site_kind"]),
+                    url=row["url"],
+                    era=Era(row["era"]),
+                    source=UrlSource(row["source"]),
+                    verified_on=(
+                        date.fromisoformat(row["verified_on"]) if row["verified_on"] else None
+                    ),
+                    note=row["note"] or "",
+                )
+                reason = _check_url(site.url)
+                if reason is None and site.province_code not in _build()[site.era]:
+                    reason = f"unknown {site.era.value} province code {site.province_code!r}"
+            except (ValueError, TypeError) as exc:
+                reason = str(exc)
+            if reason:
+                problems.append((number, reason))
+                continue
             if era is None or site.era == Era(era):
                 sites.append(site)
+        if problems:
+            raise CsvRowError(str(path), problems)
     return sites
 
 

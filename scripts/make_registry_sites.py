@@ -21,7 +21,6 @@ refuses to write them. Run: ``python scripts/make_registry_sites.py``.
 from __future__ import annotations
 
 import csv
-import re
 import sys
 from pathlib import Path
 
@@ -177,7 +176,9 @@ def check_host(host: str) -> str | None:
         for prefix in UNIT_PREFIXES:
             rest = label[len(prefix) :].lstrip("-")
             if label.startswith(prefix) and any(rest.startswith(n) for n in names):
-                return f"{host}: label {label!r} carries a unit-type prefix (codename, not a domain)"
+                return (
+                    f"{host}: label {label!r} carries a unit-type prefix (codename, not a domain)"
+                )
     return None
 
 

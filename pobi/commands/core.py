@@ -32,6 +32,9 @@ def register(app: typer.Typer) -> None:
     )
     sites.callback(invoke_without_command=True)(sites_list)
     sites.command("check")(sites_check)
+    from pobi.commands.sites import sites_verify
+
+    sites.command("verify")(sites_verify)
     app.add_typer(sites, name="sites")
 
     rounds = typer.Typer(

@@ -133,7 +133,9 @@ def test_registry_portals_are_the_published_domains() -> None:
     built = {(r["era"], r["province_code"], r["site_kind"]): r["url"] for r in gen.build_rows()}
     for s in registry_sites():
         if s.source != UrlSource.VERIFIED:
-            assert built[(s.era.value if s.era else "", s.province_code, s.site_kind.value)] == s.url
+            assert (
+                built[(s.era.value if s.era else "", s.province_code, s.site_kind.value)] == s.url
+            )
 
 
 def test_merged_legacy_portals_say_they_redirect_to_the_successor() -> None:

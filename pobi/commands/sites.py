@@ -1,0 +1,170 @@
+"""``pobi sites verify`` and ``pobi sites discover``: the registry checked against the live web."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pobi.commands.common import console
+from pobi.models import Era, SiteKind
+
+
+def _load(sites: Path | None, era: Era | None) -> tuple[list, Era]:  # type: ignore[type-arg]
+    """The sites to check and the era for rows that carry none (a user's file: --era or current)."""
+    from pobi.errors import InputError
+    from pobi.registry import REGISTRY_COLUMNS, read_sites_file, registry_sites
+
+    if sites is None:
+        chosen = registry_sites(era)
+        return chosen, era or Era.CURRENT
+    try:
+        first = sites.read_text(encoding="utf-8-sig").split("\n", 1)[0].strip()
+    except OSError as exc:
+        raise InputError(f"Cannot read {sites}: {exc.strerror or exc}") from exc
+    if first.split(",") == REGISTRY_COLUMNS:  # a registry-form file (e.g. from --write)
+        return registry_sites(era, path=sites), era or Era.CURRENT
+    return read_sites_file(sites, era or Era.CURRENT), era or Era.CURRENT
+
+
+def sites_verify(
+    era: Annotated[
+        Era | None,
+        typer.Option("--era", help="Check the registry's sites of this era (default: both)."),
+    ] = None,
+    sites: Annotated[
+        Path | None,
+        typer.Option(
+            "--sites",
+            help="Check your own file instead: province_code,site_kind,url (its codes are read "
+            "in --era, default current), or a file written by --write.",
+        ),
+    ] = None,
+    provinces: Annotated[
+        str | None, typer.Option("--provinces", help="Only these codes, e.g. 01,79.")
+    ] = None,
+    kind: Annotated[
+        SiteKind | None, typer.Option("--kind", help="Only portal or finance sites.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="The CSV report (default: sites-verify-YYYY-MM-DD.csv here)."),
+    ] = None,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            help="Also write an updated sites file (registry columns): source=verified and "
+            "verified_on for URLs seen to be the unit's site, the old value kept in note. "
+            "Never the bundled data/sites.csv.",
+        ),
+    ] = None,
+    per_host: Annotated[
+        float,
+        typer.Option(
+            "--per-host", help="Seconds one host may take in all (robots, redirects, bodies)."
+        ),
+    ] = 30.0,
+    workers: Annotated[int, typer.Option("--workers", help="Hosts checked at once.")] = 8,
+) -> None:
+    """Check site URLs on the live web before a round. Kiểm tra địa chỉ các trang trước mỗi đợt.
+
+    Per URL: DNS, connection, TLS (an untrusted certificate is reported, the page still read),
+    HTTP status, redirects and final host, page title, and whether the page names the unit under
+    either era's name ("Sở Tài chính" too for finance sites). Verdicts: ok, moved,
+    redirects_to_successor, wrong_site, unreachable, timeout, tls_error, blocked, http_error,
+    redirect_loop, garbage. Polite: robots.txt, one request per host at a time.
+
+    Offline every host is reported unreachable and the command ends normally. Names can be
+    mapped to addresses without DNS with POBI_HOSTS_FILE (hosts-file format).
+    """
+    from pobi.commands.common import workspace
+    from pobi.errors import InputError
+    from pobi.hostmap import Resolver
+    from pobi.registry import parse_codes
+    from pobi.sitecheck import targets_for, updated_rows, verify, write_report, write_sites
+
+    chosen, default_era = _load(sites, era)
+    if provinces:
+        from pobi.errors import NotFoundError
+
+        codes: set[str] = set()
+        for e in [era] if era else list(Era):
+            try:
+                codes |= set(parse_codes(provinces, e))
+            except NotFoundError:
+                if era:
+                    raise
+        chosen = [s for s in chosen if s.province_code in codes]
+    if kind:
+        chosen = [s for s in chosen if s.site_kind == kind]
+    if not chosen:
+        raise InputError("Nothing to check: no site matches.")
+    if write is not None:
+        from pobi.config import data_dir
+
+        bundled = (data_dir() / "sites.csv").resolve()
+        if write.resolve() == bundled:
+            raise InputError(
+                f"--write {write}: that is the bundled registry; write a new file and review it.",
+                hint="e.g. --write sites-verified.csv, then pass it to pobi crawl --sites.",
+            )
+    targets = targets_for(chosen, default_era)
+    resolver = Resolver.from_environment()
+    cfg = workspace().config
+    from pobi import __version__
+
+    agent = cfg.crawl.user_agent.format(version=__version__, contact=cfg.crawl.contact)
+    out = out or Path(f"sites-verify-{date.today().isoformat()}.csv")
+    progress = Progress(
+        TextColumn("[bold]Verify[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("URLs · {task.fields[last]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task("verify", total=len(targets), last="")
+
+        def seen(r) -> None:  # type: ignore[no-untyped-def]
+            progress.update(task, advance=1, last=f"{r.url} {r.verdict}")
+
+        results = verify(
+            targets,
+            resolver=resolver,
+            user_agent=agent,
+            per_host=per_host,
+            workers=workers,
+            on_result=seen,
+        )
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        write_report(results, fh)
+    counts = Counter(r.verdict for r in results)
+    table = Table(title=f"{len(results)} URLs checked")
+    table.add_column("verdict")
+    table.add_column("URLs", justify="right")
+    for verdict, n in counts.most_common():
+        table.add_row(verdict, str(n))
+    console.print(table)
+    console.print(f"Report: {out}")
+    if write is not None:
+        rows = updated_rows(targets, results, date.today())
+        write_sites(rows, write)
+        verified = sum(1 for r in rows if r[4] == "verified")
+        console.print(
+            f"Updated sites file: {write} ({verified} of {len(rows)} rows verified). "
+            f"Crawl with it: pobi crawl --round R --sites {write}"
+        )
+    if counts.get("unreachable", 0) == len(results):
+        console.print(
+            "[yellow]Every host is unreachable: is this machine offline?[/yellow]", highlight=False
+        )
+    sys.stdout.flush()
