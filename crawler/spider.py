@@ -719,7 +719,30 @@ class SiteSpider(scrapy.Spider):
                 self._emit_site(site)
                 return children + shots
         self._finish(site)
-        return children
+        return children + self._discovered(site)
+
+    def _discovered(self, site: SiteState) -> list[Request]:
+        """Start requests for finance sites a finished portal's link directory names and the
+        crawl does not have (:mod:`crawler.discovery`)."""
+        if site.site_kind != SiteKind.PORTAL.value:
+            return []
+        from crawler.discovery import discover_finance_sites
+
+        known = {h for s in self.sites.values() for h in s.hosts}
+        rows = self.writer.submit(discover_finance_sites, self.recorder, site.id, known).result()
+        out = []
+        for row in rows:
+            st = SiteState(row.id, row.province_code, row.site_kind, row.url, row=row)
+            st.hosts.add(host_key(row.url))
+            if self.resume:
+                st.stored = self.recorder.stored_pages(row.id)
+                st.best = self.recorder.best_ranks(row.id)
+            self.sites[row.id] = st
+            self._emit_site(st, discovered_from=site.url)
+            req = self._page_request(st, st.url, depth=0, link_text="", start=True)
+            if req is not None:
+                out.append(req)
+        return out
 
     def _screenshot_requests(self, site: SiteState) -> list[Request]:
         out = []

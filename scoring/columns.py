@@ -422,3 +422,53 @@ FIXED_TABLES: tuple[Table, ...] = (
     TRENDS,
     INHERITED,
 )
+
+
+FINANCE_SITES = Table(
+    "finance_sites",
+    "Department of Finance sites used",
+    "Trang Sở Tài chính được sử dụng",
+    "One row per Department of Finance site crawled: the registry's (or sites file's) and any "
+    "site the crawl added because the province's portal names it in its link directory. Says "
+    "which sites' findings the scores used, and why.",
+    (
+        PROVINCE,
+        C("site_url", "string", "The finance site's start URL", "URL trang Sở Tài chính"),
+        C(
+            "source",
+            "string",
+            "registry, the sites file's path, or discovered (named by the portal's link directory)",
+            "Nguồn: danh mục, tệp người dùng, hoặc phát hiện từ liên kết của cổng tỉnh",
+        ),
+        C(
+            "fetch_status",
+            "string",
+            "Outcome of fetching its start URL",
+            "Kết quả tải trang đầu",
+            enum=_values(FetchStatus),
+        ),
+        C("pages_fetched", "integer", "Pages fetched on the site", "Số trang đã tải"),
+        C(
+            "used_for_scores",
+            "boolean",
+            "Its findings count as the Department of Finance's (start page fetched)",
+            "Kết quả từ trang này được dùng để chấm điểm",
+        ),
+        C(
+            "discovered_from",
+            "string",
+            "For a discovered site: the portal page whose link directory names it",
+            "Trang của cổng tỉnh có liên kết tới trang này",
+        ),
+        C("link_label", "string", "The link's text on that page", "Nhãn liên kết"),
+        C(
+            "evidence_sha256",
+            "string",
+            "SHA-256 of the WARC record of that portal page",
+            "SHA-256 bằng chứng (WARC) của trang đó",
+        ),
+        C("reason", "string", "Why this site was crawled and used (or not)", "Lý do"),
+    ),
+    sort_note="province_code, registry first, site_url",
+)
+FIXED_TABLES = (*FIXED_TABLES, FINANCE_SITES)

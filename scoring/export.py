@@ -27,6 +27,7 @@ from pobi.store.tables import ProvinceIndex, Score
 from pobi.workdays import Calendar
 from scoring import columns as cols
 from scoring.crosswalk import inherited_rows, trends_rows
+from scoring.finance import finance_sites_rows
 from scoring.rubric import Rubric, load_rubric
 from scoring.statistics import MEASURES, compute_statistics
 from scoring.views import Row, base_tables
@@ -272,6 +273,7 @@ def export_round(
         (cols.SURVIVAL, survival),
         (cols.TRENDS, trends),
         (cols.INHERITED, inherited),
+        (cols.FINANCE_SITES, finance_sites_rows(session, round_id)),
     ]
     meta = {
         "package_name": f"pobi-round-{round_id.lower()}",

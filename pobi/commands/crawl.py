@@ -247,6 +247,7 @@ def _supervise(job_path: Path, folder: Path, total: int) -> None:
                     done = sum(1 for s in sites.values() if s["phase"] == "done")
                     progress.update(
                         task,
+                        total=max(total, len(sites)),  # discovered finance sites join the crawl
                         completed=done,
                         pages=sum(s["pages"] for s in sites.values()),
                         findings=sum(s["findings"] for s in sites.values()),
@@ -326,6 +327,7 @@ def _summary(ws: Any, round_id: str, targets: list[Any]) -> None:
                 .order_by(CrawlSite.province_code, CrawlSite.site_kind, CrawlSite.url)
             )
             if (r.province_code, r.site_kind, r.url) in wanted
+            or (r.source == "discovered" and r.started_at is not None)
         ]
         from pobi.store.tables import Finding
 
@@ -352,6 +354,12 @@ def _summary(ws: Any, round_id: str, targets: list[Any]) -> None:
         if r.under_reported:
             under.append(r)
     console.print(table)
+    for r in rows:
+        if r.source == "discovered":
+            console.print(
+                f"Discovered: {r.province_code} finance site {r.url} (named by the portal's link "
+                "directory, not the registry): crawled too; see finance_sites.csv in the export."
+            )
     ok = sum(1 for r in rows if r.fetch_status == "ok")
     console.print(
         f"{ok} of {len(rows)} sites reachable; {sum(found.get(r.id, 0) for r in rows)} findings. "
