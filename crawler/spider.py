@@ -127,6 +127,7 @@ class SiteSpider(scrapy.Spider):
         self.check_errors = 0
         self.writer = Writer(recorder.evidence)
         self.internal_errors = 0
+        self.discovery_decided: set[int] = set()  # portals whose link directory was acted on
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -722,26 +723,40 @@ class SiteSpider(scrapy.Spider):
         return children + self._discovered(site)
 
     def _discovered(self, site: SiteState) -> list[Request]:
-        """Start requests for finance sites a finished portal's link directory names and the
-        crawl does not have (:mod:`crawler.discovery`)."""
-        if site.site_kind != SiteKind.PORTAL.value:
+        """Start requests for finance sites a portal's link directory names and the crawl does
+        not have (:mod:`crawler.discovery`). Decided once per portal, when it and the province's
+        listed finance sites are done (their final hosts, after redirects, are then known)."""
+        if site.site_kind not in (SiteKind.PORTAL.value, SiteKind.FINANCE.value):
             return []
+        same = [s for s in self.sites.values() if s.province_code == site.province_code]
+        if any(s.phase != "done" for s in same if s.site_kind == SiteKind.FINANCE.value):
+            return []
+        decided = self.discovery_decided
+        portals = [
+            s
+            for s in same
+            if s.site_kind == SiteKind.PORTAL.value and s.phase == "done" and s.id not in decided
+        ]
         from crawler.discovery import discover_finance_sites
 
-        known = {h for s in self.sites.values() for h in s.hosts}
-        rows = self.writer.submit(discover_finance_sites, self.recorder, site.id, known).result()
         out = []
-        for row in rows:
-            st = SiteState(row.id, row.province_code, row.site_kind, row.url, row=row)
-            st.hosts.add(host_key(row.url))
-            if self.resume:
-                st.stored = self.recorder.stored_pages(row.id)
-                st.best = self.recorder.best_ranks(row.id)
-            self.sites[row.id] = st
-            self._emit_site(st, discovered_from=site.url)
-            req = self._page_request(st, st.url, depth=0, link_text="", start=True)
-            if req is not None:
-                out.append(req)
+        for portal in portals:
+            decided.add(portal.id)
+            known = {h for s in self.sites.values() for h in s.hosts}
+            rows = self.writer.submit(
+                discover_finance_sites, self.recorder, portal.id, known
+            ).result()
+            for row in rows:
+                st = SiteState(row.id, row.province_code, row.site_kind, row.url, row=row)
+                st.hosts.add(host_key(row.url))
+                if self.resume:
+                    st.stored = self.recorder.stored_pages(row.id)
+                    st.best = self.recorder.best_ranks(row.id)
+                self.sites[row.id] = st
+                self._emit_site(st, discovered_from=portal.url)
+                req = self._page_request(st, st.url, depth=0, link_text="", start=True)
+                if req is not None:
+                    out.append(req)
         return out
 
     def _screenshot_requests(self, site: SiteState) -> list[Request]:
