@@ -32,9 +32,10 @@ def register(app: typer.Typer) -> None:
     )
     sites.callback(invoke_without_command=True)(sites_list)
     sites.command("check")(sites_check)
-    from pobi.commands.sites import sites_verify
+    from pobi.commands.sites import sites_discover, sites_verify
 
     sites.command("verify")(sites_verify)
+    sites.command("discover")(sites_discover)
     app.add_typer(sites, name="sites")
 
     rounds = typer.Typer(

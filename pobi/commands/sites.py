@@ -168,3 +168,89 @@ def sites_verify(
             "[yellow]Every host is unreachable: is this machine offline?[/yellow]", highlight=False
         )
     sys.stdout.flush()
+
+
+def sites_discover(
+    from_url: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            help="A directory page: the national portal's list of local portals, or a "
+            "province's list of departments ('Liên kết website').",
+        ),
+    ],
+    era: Annotated[
+        Era, typer.Option("--era", help="Match names against this era's units.")
+    ] = Era.CURRENT,
+    province: Annotated[
+        str | None,
+        typer.Option(
+            "--province",
+            help="The page is this province's own list: its 'Sở Tài chính' link is its finance site.",
+        ),
+    ] = None,
+    others: Annotated[
+        bool,
+        typer.Option("--all", help="With --province: list the other departments too (kind other)."),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the candidates here (default: print).")
+    ] = None,
+    per_host: Annotated[float, typer.Option("--per-host", help="Seconds for the page.")] = 30.0,
+) -> None:
+    """Candidate site rows from a directory page. Tìm địa chỉ trang từ trang danh bạ liên kết.
+
+    Each link to another host whose label (or host) names a unit of the era becomes a row:
+    province_code,site_kind,url then label, found_on, registry_url, same_as_registry. The first
+    three columns make it a sites file: review it, then check it with
+    pobi sites verify --sites FILE and crawl with pobi crawl --sites FILE.
+    Example: pobi sites discover --from https://chinhphu.vn/... --era current --out candidates.csv
+    """
+    import time
+
+    from pobi.commands.common import workspace
+    from pobi.directory import discover, write_candidates
+    from pobi.errors import ExternalServiceError, InputError
+    from pobi.hostmap import Resolver
+    from pobi.registry import province as province_of
+    from pobi.sitecheck import Failure, Session
+
+    if urlsplit_scheme(from_url) not in ("http", "https"):
+        raise InputError(f"--from {from_url!r}: give an http:// or https:// URL")
+    code = province_of(era, province).code if province else ""
+    if others and not code:
+        raise InputError("--all needs --province (the page is that province's list).")
+    cfg = workspace().config
+    from pobi import __version__
+
+    agent = cfg.crawl.user_agent.format(version=__version__, contact=cfg.crawl.contact)
+    import threading
+
+    session = Session(
+        Resolver.from_environment(), agent, time.monotonic() + per_host, {}, threading.Lock()
+    )
+    try:
+        rows, final = discover(session, from_url, era, code, others)
+    except Failure as exc:
+        raise ExternalServiceError(
+            f"Cannot read {from_url}: {exc.verdict.value}: {exc.detail}",
+            hint="Offline? This command needs the live web (or POBI_HOSTS_FILE for a local copy).",
+        ) from exc
+    if out is None:
+        write_candidates(rows, sys.stdout)
+    else:
+        with out.open("w", encoding="utf-8", newline="") as fh:
+            write_candidates(rows, fh)
+        kinds = Counter(r["site_kind"] for r in rows)
+        differ = sum(1 for r in rows if r["same_as_registry"] == "no")
+        console.print(
+            f"{len(rows)} candidates from {final} "
+            f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or 'none'}); "
+            f"{differ} differ from the registry. Written to {out}."
+        )
+
+
+def urlsplit_scheme(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).scheme
