@@ -50,6 +50,7 @@ from pobi.registry import (
 MAX_REDIRECTS = 10
 MAX_BYTES = 2_000_000
 TEXT_CHARS = 200_000
+FINANCE_HEAD_CHARS = 3000  # a finance site names "Sở Tài chính" in its title or this much text
 BLOCKING_STATUSES = {401, 403, 429, 451}
 
 REPORT_COLUMNS = [
@@ -373,6 +374,7 @@ class Target:
     era: Era
     site: Site
     successor_hosts: set[str] = field(default_factory=set)
+    portal_hosts: set[str] = field(default_factory=set)  # the unit's own portal (same era)
 
 
 def check_one(session: Session, target: Target) -> Result:
@@ -453,12 +455,18 @@ def _judge(target: Target, result: Result, answer: Answer) -> None:
     detail = []
     if answer.truncated:
         detail.append(f"page cut at {MAX_BYTES} bytes")
-    if target.site.site_kind == SiteKind.FINANCE and " so tai chinh " not in f" {words} ":
-        names = False
-        detail.append("the page does not name 'Sở Tài chính'")
-    result.names_unit = "yes" if names else "no"
     start_host = (urlsplit(target.site.url).hostname or "").lower()
     final_host = (urlsplit(result.final_url).hostname or "").lower()
+    if target.site.site_kind == SiteKind.FINANCE:
+        # the department names itself in its title or banner, not only in a link list below
+        head = f" {norm(title)} {norm(text)[:FINANCE_HEAD_CHARS]} "
+        if " so tai chinh " not in head:
+            names = False
+            detail.append("the page does not name 'Sở Tài chính' in its title or banner")
+        elif final_host.removeprefix("www.") in target.portal_hosts:
+            names = False
+            detail.append("lands on the provincial portal, not the department's site")
+    result.names_unit = "yes" if names else "no"
     moved = final_host.removeprefix("www.") != start_host.removeprefix("www.")
     if not names:
         verdict = SiteVerdict.WRONG_SITE
@@ -486,20 +494,22 @@ def _judge(target: Target, result: Result, answer: Answer) -> None:
 
 
 def targets_for(sites: Iterable[Site], era: Era) -> list[Target]:
-    """Sites to check; a legacy row knows its successor's hosts (from the current registry)."""
-    current = registry_sites(Era.CURRENT)
+    """Sites to check; a legacy row knows its successor's hosts, every row its unit's portal
+    host (from the registry)."""
+    registry = {e: registry_sites(e) for e in Era}
+
+    def hosts(e: Era, code: str, kind: SiteKind | None = None) -> set[str]:
+        return {
+            (urlsplit(x.url).hostname or "").removeprefix("www.")
+            for x in registry[e]
+            if x.province_code == code and (kind is None or x.site_kind == kind)
+        }
+
     out = []
     for s in sites:
         e = Era(s.era) if s.era else era
-        succ: set[str] = set()
-        if e == Era.LEGACY:
-            code = successor(s.province_code).code
-            succ = {
-                (urlsplit(x.url).hostname or "").removeprefix("www.")
-                for x in current
-                if x.province_code == code
-            }
-        out.append(Target(e, s, succ))
+        succ = hosts(Era.CURRENT, successor(s.province_code).code) if e == Era.LEGACY else set()
+        out.append(Target(e, s, succ, hosts(e, s.province_code, SiteKind.PORTAL)))
     return out
 
 

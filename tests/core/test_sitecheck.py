@@ -349,3 +349,25 @@ def test_registry_form_file_bad_rows_named_by_line(tmp_path: Path) -> None:
     with pytest.raises(CsvRowError) as info:
         registry_sites(path=p)
     assert [n for n, _ in info.value.problems] == [3, 4]
+
+
+def test_a_finance_url_landing_on_the_portal_is_the_wrong_site(started) -> None:  # type: ignore[no-untyped-def]
+    # the portal's own page lists "Sở Tài chính" in its link directory, at the bottom
+    filler = "Tin tức hoạt động của tỉnh. " * 200
+    portal = start(
+        started,
+        Host(
+            "tuyenquang.gov.vn",
+            {
+                "/": page(
+                    "Cổng thông tin điện tử tỉnh Tuyên Quang",
+                    filler,
+                    links="<a href='x'>Sở Tài chính</a>",
+                )
+            },
+        ),
+    )
+    finance = start(started, Host("stc.tuyenquang.gov.vn", {"/": redirect(portal.url)}))
+    [r] = run(started, [("current", "08", finance.url, SiteKind.FINANCE)])
+    assert r.verdict == SiteVerdict.WRONG_SITE, r
+    assert "title or banner" in r.detail
