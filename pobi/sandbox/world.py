@@ -107,6 +107,7 @@ class Site:
     addresses: list[PublishedAddress] = field(default_factory=list)
     features: list[str] = field(default_factory=list)
     name: str = ""
+    listed: bool = True  # False: in no sites file; only a portal's link directory names it
 
     @property
     def start_url(self) -> str:
@@ -1394,4 +1395,12 @@ def build_test_farm(seed: int = 7) -> World:
             finance_host=f"f{code}" if kind == SiteKind.PORTAL and code in finance_codes else "",
             old_host_key=key + "old" if recipe.moved else "",
         )
+    # A Department of Finance site no sites file lists: only the portal's "Liên kết website"
+    # names it, so a crawler finds its channels only by crawling what the directory names.
+    unlisted = add_site(
+        world, P["40"], SiteKind.FINANCE, Recipe(cms="aspnet", link_directory=False), "f40"
+    )
+    unlisted.listed = False
+    unlisted.features.append("unlisted")
+    add_site(world, P["40"], SiteKind.PORTAL, Recipe(cms="vnpt"), "p40", finance_host="f40")
     return world

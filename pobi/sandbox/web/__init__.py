@@ -116,7 +116,9 @@ class Farm:
 
     def site_urls(self) -> list[tuple[str, str, str]]:
         return [
-            (s.province_code, s.site_kind.value, self.url(s.start_url)) for s in self.world.sites
+            (s.province_code, s.site_kind.value, self.url(s.start_url))
+            for s in self.world.sites
+            if s.listed  # an unlisted site is only named by a portal's link directory
         ]
 
     def write_sites_csv(self, path: Path | str) -> Path:

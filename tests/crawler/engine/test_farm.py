@@ -256,3 +256,22 @@ def test_chromium_killed_mid_crawl_the_crawl_finishes_with_every_finding(
     v = run_pobi("evidence", "verify", env={"POBI_HOME": str(home)})
     assert v.returncode == 0, v.stdout + v.stderr
     assert "MISSING" not in v.stdout and "MISMATCH" not in v.stdout
+
+
+def test_the_unlisted_finance_site_is_discovered_and_all_its_channels_found(
+    auto: dict[str, Any], farm: dict[str, Path]
+) -> None:
+    """Province 40's finance site is in no sites file: only the portal's link directory names it."""
+    listed = {r["url"] for r in csv.DictReader(farm["sites"].open(encoding="utf-8"))}
+    truth = [
+        r for r in read_truth(farm["truth"]) if (r.province_code, r.site_kind) == ("40", "finance")
+    ]
+    assert truth and {r.site_url for r in truth}.isdisjoint(listed)
+    found = {(r["site_url"], r["channel"], r["value"]) for r in auto["csv"]}
+    missing = [
+        r for r in truth if (r.site_url, r.channel, r.value) not in found and not r.robots_blocked
+    ]
+    assert not missing, missing
+    rows = sites(auto["home"])
+    assert rows[truth[0].site_url]["source"] == "discovered"
+    assert "Discovered: 40 finance site" in auto["result"].stdout
