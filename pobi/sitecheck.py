@@ -131,7 +131,11 @@ class Session:
         deadline: float,
         locks: dict[str, threading.Lock],
         locks_guard: threading.Lock,
+        delay: float = 0.0,
+        last: dict[str, float] | None = None,
     ) -> None:
+        self.delay = delay  # seconds between two requests to one host
+        self.last = last if last is not None else {}  # host -> when its last request ended
         self.resolver = resolver
         self.user_agent = user_agent
         self.deadline = deadline
@@ -159,8 +163,12 @@ class Session:
         if not lock.acquire(timeout=self.remaining()):
             raise Failure(SiteVerdict.TIMEOUT, f"waited for {host} too long")
         try:
+            wait = self.last.get(f"{host}:{port}", 0.0) + self.delay - time.monotonic()
+            if wait > 0:
+                time.sleep(min(wait, self.remaining()))
             return self._get(parts.scheme, host, port, url)
         finally:
+            self.last[f"{host}:{port}"] = time.monotonic()
             lock.release()
 
     def _connect(self, host: str, port: int, https: bool) -> tuple[socket.socket, str]:
@@ -520,6 +528,7 @@ def verify(
     user_agent: str,
     per_host: float = 30.0,
     workers: int = 8,
+    delay: float = 0.0,
     on_result: Callable[[Result], None] | None = None,
 ) -> list[Result]:
     """Check every target; hosts concurrently, each host's URLs in turn within ``per_host`` s."""
@@ -530,9 +539,11 @@ def verify(
     results: list[Result | None] = [None] * len(targets)
     locks: dict[str, threading.Lock] = {}
     guard = threading.Lock()
+    last: dict[str, float] = {}
 
     def run(indexes: list[int]) -> None:
-        session = Session(resolver, user_agent, time.monotonic() + per_host, locks, guard)
+        deadline = time.monotonic() + per_host
+        session = Session(resolver, user_agent, deadline, locks, guard, delay, last)
         for i in indexes:
             r = check_one(session, targets[i])
             results[i] = r

@@ -143,6 +143,7 @@ def sites_verify(
             user_agent=agent,
             per_host=per_host,
             workers=workers,
+            delay=cfg.crawl.download_delay,  # the crawl's pause between two requests to a host
             on_result=seen,
         )
     with out.open("w", encoding="utf-8", newline="") as fh:

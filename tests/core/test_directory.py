@@ -57,6 +57,7 @@ def directory(tmp_path: Path) -> Iterator[tuple[dict[str, str], Host, Host]]:
         "POBI_HOME": str(tmp_path / "home"),
         "POBI_HOSTS_FILE": str(hosts_file(tmp_path / "hosts", [national, province])),
         "POBI_HOSTS_ONLY": "1",
+        "POBI_CRAWL_DOWNLOAD_DELAY": "0.02",
     }
     yield env, national, province
     national.stop()

@@ -294,6 +294,7 @@ def test_cli_verify_report_and_write(started, tmp_path: Path) -> None:  # type: 
         "POBI_HOME": str(tmp_path / "home"),
         "POBI_HOSTS_FILE": str(hosts),
         "POBI_HOSTS_ONLY": "1",
+        "POBI_CRAWL_DOWNLOAD_DELAY": "0.02",
     }
     report, updated = tmp_path / "report.csv", tmp_path / "updated.csv"
     res = run_pobi(
@@ -324,6 +325,7 @@ def test_cli_offline_every_registry_host_unreachable_quickly(tmp_path: Path) -> 
         "POBI_HOME": str(tmp_path / "home"),
         "POBI_HOSTS_FILE": str(empty),
         "POBI_HOSTS_ONLY": "1",
+        "POBI_CRAWL_DOWNLOAD_DELAY": "0.02",
     }
     t0 = time.monotonic()
     res = run_pobi("sites", "verify", "--out", str(tmp_path / "r.csv"), env=env, timeout=60)
@@ -371,3 +373,18 @@ def test_a_finance_url_landing_on_the_portal_is_the_wrong_site(started) -> None:
     [r] = run(started, [("current", "08", finance.url, SiteKind.FINANCE)])
     assert r.verdict == SiteVerdict.WRONG_SITE, r
     assert "title or banner" in r.detail
+
+
+def test_requests_to_one_host_are_spaced_by_the_delay(started) -> None:  # type: ignore[no-untyped-def]
+    h = start(started, Host("hagiang.gov.vn", {"/": page("Tỉnh Hà Giang")}))
+    mapping = {h.name: h.ip}
+    site = Site("02", SiteKind.PORTAL, h.url, era=Era.LEGACY, source=UrlSource.PUBLISHED)
+    t0 = time.monotonic()
+    [r] = verify(
+        targets_for([site], Era.LEGACY),
+        resolver=Resolver(mapping, only_map=True),
+        user_agent=UA,
+        delay=0.4,
+    )
+    assert r.verdict == SiteVerdict.OK and h.hits == ["/robots.txt", "/"]
+    assert time.monotonic() - t0 >= 0.4  # robots.txt, a pause, then the page
