@@ -187,6 +187,8 @@ class Site:
 
 
 SITE_COLUMNS = ["province_code", "site_kind", "url"]
+# optional columns after the three of a sites file (``pobi sites verify --write`` writes them)
+PROVENANCE_COLUMNS = ["era", "source", "verified_on", "note"]
 REGISTRY_COLUMNS = ["era", "province_code", "site_kind", "url", "source", "verified_on", "note"]
 
 
@@ -243,6 +245,9 @@ def _check_url(url: str) -> str | None:
 def read_sites_file(path: Path, era: Era | str | None = None) -> list[Site]:
     """A user's site list: header ``province_code,site_kind,url`` (DESIGN.md §6).
 
+    Optional columns after them, by name: ``era`` (a row of another era than ``era`` is skipped),
+    ``source``, ``verified_on``, ``note`` — the provenance ``pobi sites verify --write`` keeps.
+
     Every bad row is reported with its line number (all of them at once, not just the first);
     province codes are checked against ``era`` when given, else against either era.
     """
@@ -270,6 +275,7 @@ def read_sites_file(path: Path, era: Era | str | None = None) -> list[Site]:
     seen: dict[tuple[str, str, str], int] = {}
     eras = [Era(era)] if era else [Era.CURRENT, Era.LEGACY]
     kinds = ", ".join(k.value for k in SiteKind)
+    extra = {name: header.index(name) for name in PROVENANCE_COLUMNS if name in header}
     for number, row in enumerate(csv.reader(lines[1:]), start=2):
         if not row or all(not c.strip() for c in row):
             continue
@@ -281,9 +287,20 @@ def read_sites_file(path: Path, era: Era | str | None = None) -> list[Site]:
         code_raw, kind_raw, url = (c.strip() for c in row[:3])
         reason = None
         code = ""
+        known = {k: (row[i].strip() if i < len(row) else "") for k, i in extra.items()}
+        row_eras = eras
+        if known.get("era"):
+            try:
+                row_era = Era(known["era"])
+            except ValueError:
+                problems.append((number, f"era {known['era']!r} is not legacy or current"))
+                continue
+            if era and row_era != Era(era):
+                continue  # a row of the other era (a file from pobi sites verify --write)
+            row_eras = [row_era]
         try:
             code = _fmt(code_raw)
-            if not any(code in _build()[e] for e in eras):
+            if not any(code in _build()[e] for e in row_eras):
                 reason = (
                     f"unknown province code {code_raw!r} for era {'/'.join(e.value for e in eras)}"
                 )
@@ -299,11 +316,29 @@ def read_sites_file(path: Path, era: Era | str | None = None) -> list[Site]:
                 reason = f"duplicate of line {seen[key]}"
             else:
                 seen[key] = number
+        provenance: dict[str, object] = {}
+        if reason is None:
+            try:
+                if known.get("era"):
+                    provenance["era"] = Era(known["era"])
+                if known.get("source"):
+                    provenance["source"] = UrlSource(known["source"])
+                if known.get("verified_on"):
+                    provenance["verified_on"] = date.fromisoformat(known["verified_on"])
+                if "note" in known:
+                    provenance["note"] = known["note"]
+            except ValueError as exc:
+                reason = f"bad provenance column: {exc}"
         if reason:
             problems.append((number, reason))
             continue
         sites.append(
-            Site(province_code=code, site_kind=SiteKind(kind_raw), url=url, source=UrlSource.USER)
+            Site(
+                province_code=code,
+                site_kind=SiteKind(kind_raw),
+                url=url,
+                **{"source": UrlSource.USER, **provenance},  # type: ignore[arg-type]
+            )
         )
     if problems:
         raise CsvRowError(str(path), problems)

@@ -37,7 +37,9 @@ from urllib.robotparser import RobotFileParser
 from pobi.hostmap import Resolver, Unresolvable
 from pobi.models import Era, SiteKind, SiteVerdict, UrlSource
 from pobi.registry import (
+    PROVENANCE_COLUMNS,
     REGISTRY_COLUMNS,
+    SITE_COLUMNS,
     Site,
     ascii_name,
     legacy_sources,
@@ -614,8 +616,15 @@ def updated_rows(targets: list[Target], results: list[Result], today: date) -> l
     return rows
 
 
+WRITTEN_COLUMNS = [*SITE_COLUMNS, *PROVENANCE_COLUMNS]
+
+
 def write_sites(rows: list[list[str]], path: Path) -> None:
+    """A sites file (DESIGN §6: ``province_code,site_kind,url`` first) with the provenance
+    columns after them; ``rows`` are in registry order (era first)."""
     with Path(path).open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(REGISTRY_COLUMNS)
-        writer.writerows(rows)
+        writer.writerow(WRITTEN_COLUMNS)
+        for r in rows:
+            record = dict(zip(REGISTRY_COLUMNS, r, strict=True))
+            writer.writerow([record[c] for c in WRITTEN_COLUMNS])

@@ -28,9 +28,19 @@ def _load(sites: Path | None, era: Era | None) -> tuple[list, Era]:  # type: ign
         first = sites.read_text(encoding="utf-8-sig").split("\n", 1)[0].strip()
     except OSError as exc:
         raise InputError(f"Cannot read {sites}: {exc.strerror or exc}") from exc
-    if first.split(",") == REGISTRY_COLUMNS:  # a registry-form file (e.g. from --write)
+    if first.split(",") == REGISTRY_COLUMNS:  # a file in the registry's own form
         return registry_sites(era, path=sites), era or Era.CURRENT
-    return read_sites_file(sites, era or Era.CURRENT), era or Era.CURRENT
+    from dataclasses import replace
+
+    from pobi.registry import provinces
+
+    current = {p.code for p in provinces(Era.CURRENT)}
+    rows = []
+    for s in read_sites_file(sites, era):  # rows may carry their era (a --write file)
+        if s.era is None:  # else: --era, or the era the code exists in (current first)
+            s = replace(s, era=era or (Era.CURRENT if s.province_code in current else Era.LEGACY))
+        rows.append(s)
+    return rows, era or Era.CURRENT
 
 
 def sites_verify(
@@ -42,8 +52,9 @@ def sites_verify(
         Path | None,
         typer.Option(
             "--sites",
-            help="Check your own file instead: province_code,site_kind,url (its codes are read "
-            "in --era, default current), or a file written by --write.",
+            help="Check your own file instead: province_code,site_kind,url [,era,source,"
+            "verified_on,note] (a file written by --write is one); codes are read in --era, "
+            "else in the era they exist in (current first).",
         ),
     ] = None,
     provinces: Annotated[
@@ -60,7 +71,8 @@ def sites_verify(
         Path | None,
         typer.Option(
             "--write",
-            help="Also write an updated sites file (registry columns): source=verified and "
+            help="Also write an updated sites file (province_code,site_kind,url then era,source,"
+            "verified_on,note; pobi crawl --sites reads it): source=verified and "
             "verified_on for URLs seen to be the unit's site, the old value kept in note. "
             "Never the bundled data/sites.csv.",
         ),

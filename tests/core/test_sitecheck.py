@@ -306,7 +306,20 @@ def test_cli_verify_report_and_write(started, tmp_path: Path) -> None:  # type: 
     assert [r["verdict"] for r in rows] == ["redirects_to_successor", "ok", "unreachable"]
     written = list(csv.DictReader(updated.open(encoding="utf-8")))
     assert [w["source"] for w in written] == ["user", "verified", "user"]
-    # the written file is itself a sites file pobi reads (registry form)
+    assert list(written[0]) == [
+        "province_code", "site_kind", "url", "era", "source", "verified_on", "note",
+    ]  # fmt: skip
+    assert "was " + ok.url + " source=user" in written[1]["note"]
+    # the written file is a DESIGN §6 sites file (pobi crawl --sites reads it), its provenance kept
+    from pobi.registry import read_sites_file
+
+    back = read_sites_file(updated, "legacy")
+    assert [(s.source.value, s.era.value if s.era else "") for s in back][1] == (
+        "verified",
+        "legacy",
+    )
+    assert read_sites_file(updated, "current") == []  # rows of the other era are skipped
+    assert run_pobi("sites", "check", str(updated), "--era", "legacy", env=env).returncode == 0
     res = run_pobi(
         "sites", "verify", "--sites", str(updated), "--kind", "portal", "--provinces", "04",
         "--out", str(tmp_path / "again.csv"), env=env, timeout=60,
