@@ -177,6 +177,7 @@ def ingest_message(
         flags.append("no_date")
     elif origin == "date":
         flags.append("received_at_from_date")  # the sender's clock, not our server's
+    flags.extend(f for f in c.flags if f not in flags)  # feedback_report, challenge_response
     if first is not None:
         flags.append("message_id_reused")  # another, different message has this Message-ID
 
