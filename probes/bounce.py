@@ -40,6 +40,7 @@ from probes.phrases import (
     BOUNCE_BODY,
     BOUNCE_SUBJECTS,
     DELAY,
+    FAILURE_WORDS,
     GIVEN_UP,
     REPLY_PREFIX,
     find,
@@ -49,6 +50,7 @@ from probes.text import ascii_fold
 
 DAEMON_LOCALS = {
     "mailer-daemon",
+    "post_master",  # Verizon (vtext.com)
     "mailerdaemon",
     "mail-daemon",
     "postmaster",
@@ -180,6 +182,8 @@ def looks_machine_made(p: ParsedMail) -> list[str]:
         "X-MS-Embedded-Report"
     ):
         why.append("Exchange non-delivery report header")
+    if p.has_header("X-MLServer") and "-admin@" in p.from_addr:
+        why.append(f"mailing-list server's administrative sender ({p.from_addr}, X-MLServer)")
     subj = bounce_subject(p.subject)
     if subj:
         why.append(f"subject {p.subject[:60]!r} ({subj[0]} report subject)")
@@ -234,6 +238,22 @@ def _flufl(p: ParsedMail) -> tuple[set[str], set[str], str]:
     return set(), set(), f"{error} in {', '.join(failed)}" if failed else ""
 
 
+def _noreply(p: ParsedMail) -> bool:
+    from probes.autoreply import NOREPLY
+
+    return bool(NOREPLY.match(p.from_addr.split("@", 1)[0]))
+
+
+def _bulk(p: ParsedMail) -> bool:
+    return p.header("Precedence").strip().lower() in {"bulk", "junk", "auto_reply"}
+
+
+def _ooo(p: ParsedMail) -> bool:
+    from probes.autoreply import subject_reason
+
+    return bool(subject_reason(p.subject))
+
+
 def _ses_bounce(p: ParsedMail) -> str:
     """Amazon SES bounce notification (JSON in the body): its bounceType, else ''."""
     body = p.body_text[:20000].replace(" ", "").replace("\\", "")
@@ -281,7 +301,14 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     # Who may be read as a mail system's report at all: a DSN, a machine-made message, or a
     # report's subject / Auto-Submitted together with a report's wording. A person's reply or
     # forward ("Re:", "Fwd:") quoting a bounce has none of these.
-    by_wording = bool(phrase) and (bool(subject_hit) or auto_generated)
+    by_wording = bool(phrase) and (bool(subject_hit) or auto_generated or _noreply(p))
+    failure_words = None
+    if not by_wording and (auto_generated or _noreply(p) or _bulk(p)) and not _ooo(p):
+        # machine-made, no out-of-office: a failure's vocabulary says report, not auto-reply
+        failure_words = find(report, FAILURE_WORDS)
+        if failure_words and (subject_hit or PERMANENT_CODE.search(report) or _noreply(p)):
+            by_wording = True
+            phrase = phrase or failure_words
     if not is_dsn and not strong and not by_wording and not ses:
         return None
 

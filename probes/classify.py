@@ -1,7 +1,8 @@
 """Every message is a ``bounce``, an ``auto_reply`` or ``human``, with the reasons recorded.
 
-Layers, in order; the first that decides names itself in the first reason ("layer ...") so that
-``pobi probe show`` tells the researcher which evidence decided:
+Layers, in order; the layer that decides names itself in a reason starting with "layer" (the first
+reason, after "permanent bounce"/"temporary bounce" for a bounce) so that ``pobi probe show``
+tells the researcher which evidence decided:
 
 1. feedback-loop reports (ARF, JMRP, SES complaints: :mod:`probes.feedback`) → ``auto_reply``,
    flag ``feedback_report``;

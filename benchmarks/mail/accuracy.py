@@ -25,7 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 LABELS = ROOT / "tests" / "probes" / "mail" / "real" / "labels.csv"
 CORPORA = ROOT.parent / "shared" / "corpora"
-PARTS = {"bounceparser": "development", "php-bounce-handler": "test"}
+PARTS = {
+    "bounceparser": "development",
+    "php-bounce-handler": "test",
+    "written": "written here (not real mail, never in the headline)",
+}
 KINDS = ("bounce", "auto_reply", "human")
 
 
