@@ -239,9 +239,9 @@ def _flufl(p: ParsedMail) -> tuple[set[str], set[str], str]:
 
 
 def _noreply(p: ParsedMail) -> bool:
-    from probes.autoreply import NOREPLY
+    from probes.autoreply import sender_reason
 
-    return bool(NOREPLY.match(p.from_addr.split("@", 1)[0]))
+    return bool(sender_reason(p))
 
 
 def _bulk(p: ParsedMail) -> bool:
@@ -377,7 +377,12 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     # subject, a report's wording or enhanced status codes say so (not a quota warning).
     named = bool(is_dsn or ses or permanent or temporary)
     if not named and not (subject_hit or phrase or ENHANCED_CODE.search(text)):
-        return None
+        # a daemon or null sender whose report uses a failure's vocabulary ("has failed due
+        # to a full mailbox") and no out-of-office wording
+        failure_words = find(report, FAILURE_WORDS) if strong and not _ooo(p) else None
+        if failure_words is None:
+            return None
+        reasons.append(f"failure wording ({failure_words[1]!r}) from a mail system")
 
     if permanent:
         btype = BounceType.PERMANENT

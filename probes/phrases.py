@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from probes.text import ascii_fold
+
 # --- Subjects of delivery reports (matched at the start of the folded subject) -----------------
 BOUNCE_SUBJECTS: list[tuple[str, str]] = [
     ("Postfix", "undelivered mail returned to sender"),
@@ -69,6 +71,7 @@ BOUNCE_SUBJECTS: list[tuple[str, str]] = [
     ("generic", "returned mail - error during delivery"),
     ("generic", "returned mail"),
     ("generic", "mail delivery warning"),
+    ("generic", "mail delivery failure"),
     ("generic", "mail delivery problem"),
     ("generic", "mail system error"),
     ("generic", "delivery status notification"),
@@ -292,6 +295,11 @@ FAILURE_WORDS: list[tuple[str, str]] = [
     ("generic", "smtp error"),
     ("generic", "remote server returned"),
     ("generic", "remote host said"),
+    ("generic", "has failed"),
+    ("generic", "full mailbox"),
+    ("generic", "mailbox full"),
+    ("generic", "over quota"),
+    ("generic", "quota exceeded"),
     ("German", "unzustellbar"),
     ("French", "non remis"),
     ("Vietnamese", "khong gui duoc"),
@@ -376,7 +384,54 @@ AUTOREPLY_SUBJECT = re.compile(
     r"|tu dong tra loi|phan hoi tu dong|thu tu dong|vang mat|nghi phep|dang nghi phep"
     r"|khong co mat)\s*[:\-–]"
 )
+# Outlook/Exchange "Automatic reply:" and "Out of Office" in the languages Exchange ships, folded
+LOCALISED_AUTOREPLY = (
+    "automatic reply",
+    "automatische antwort",
+    "reponse automatique",
+    "respuesta automatica",
+    "risposta automatica",
+    "resposta automatica",
+    "automatisch antwoord",
+    "automatiskt svar",
+    "automatisk svar",
+    "automatisk besvarelse",
+    "automaattinen vastaus",
+    "automaticka odpoved",
+    "automatyczna odpowiedz",
+    "automatikus valasz",
+    "automatski odgovor",
+    "samodejni odgovor",
+    "automatiska atbilde",
+    "automatiskais atbilde",
+    "automatinis atsakymas",
+    "automaatvastus",
+    "otomatik yanit",
+    "raspuns automat",
+    "автоматический ответ",
+    "автоматична відповідь",
+    "автоматичен отговор",
+    "αυτοματη απαντηση",
+    "自动答复",
+    "自動回覆",
+    "自動応答",
+    "자동 회신",
+    "tra loi tu dong",
+    "thu tra loi tu dong",
+    "arpus biroja",
+    "ausser haus",
+    "absence du bureau",
+    "fuera de la oficina",
+    "fuori ufficio",
+    "fora do escritorio",
+    "niet aanwezig",
+    "poza biurem",
+    "mimo kancelar",
+    "irodan kivul",
+    "poissa toimistosta",
+)
 AUTOREPLY_SUBJECT_ANYWHERE = re.compile(
+    r"(" + "|".join(re.escape(ascii_fold(x)) for x in LOCALISED_AUTOREPLY) + r")|"
     r"(\bout of (the )?office\b|\bauto(matic)?[- ]?repl(y|ied)\b|\bautoreply\b|\bautoresponse\b"
     r"|\(automatic response\)|\bautomatic response\b|\bvacation (reply|response|message|notice)\b"
     r"|\bon vacation\b|\bis out of the office\b|\[automatyczna odpowiedz\]|\bautomatyczna odpowiedz\b"

@@ -1,6 +1,6 @@
 """Accuracy of the reply classifier on real mail (issue 14): per corpus part, with baselines.
 
-    .venv/bin/python benchmarks/mail/accuracy.py [--baselines] [--errors]
+    .venv/bin/python benchmarks/mail/accuracy.py [--baselines] [--errors] [--external DIR]
 
 Reads the labels in tests/probes/mail/real/labels.csv (every message of ../shared/corpora/,
 labelled by hand with a reason) and classifies each message with pobi's classifier and, with
@@ -38,7 +38,16 @@ def load_labels() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+EXTERNAL_LABELS = LABELS.parent / "external_labels.csv"
+EXTERNAL_DIR: Path | None = (
+    None  # --external DIR: DIR/<owner>/<repo>/<path> (not in the repository)
+)
+
+
 def message_path(row: dict[str, str]) -> Path:
+    if "@" in row["source"]:  # owner/repo@commit: fetched by hand, never committed here
+        assert EXTERNAL_DIR is not None
+        return EXTERNAL_DIR / row["source"].split("@", 1)[0] / row["file"]
     if row["source"] == "written":
         return LABELS.parent / "written" / row["file"]
     return CORPORA / row["source"] / row["file"]
@@ -122,7 +131,12 @@ def report(name: str, result: dict[str, dict[str, object]], errors: bool) -> Non
 
 
 def main() -> None:
+    global EXTERNAL_DIR
     rows = load_labels()
+    if "--external" in sys.argv:
+        EXTERNAL_DIR = Path(sys.argv[sys.argv.index("--external") + 1])
+        with EXTERNAL_LABELS.open(newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
     errors = "--errors" in sys.argv
     report("pobi", evaluate(rows, pobi_classifier), errors)
     if "--baselines" in sys.argv:

@@ -322,11 +322,11 @@ def test_show_names_the_deciding_layer_and_a_reused_message_id(
 ) -> None:
     """Issue 14: the researcher sees which layer decided, the flags, and a reused Message-ID."""
     arf = (
-        "From: feedback@provider.example\nSubject: FW: request\nMessage-ID: <same@x>\n"
-        'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary="b"\n\n'
-        "--b\nContent-Type: text/plain\n\nabuse report\n--b\nContent-Type: message/feedback-report\n\n"
-        "Feedback-Type: abuse\n\n--b--\n"
-    ).encode()
+        b"From: feedback@provider.example\nSubject: FW: request\nMessage-ID: <same@x>\n"
+        b'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary="b"\n\n'
+        b"--b\nContent-Type: text/plain\n\nabuse report\n--b\nContent-Type: message/feedback-report\n\n"
+        b"Feedback-Type: abuse\n\n--b--\n"
+    )
     other = b"From: a@b.vn\nSubject: hello\nMessage-ID: <same@x>\n\nA different message.\n"
     (tmp_path / "a.eml").write_bytes(arf)
     (tmp_path / "b.eml").write_bytes(other)
