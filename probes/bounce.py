@@ -355,7 +355,10 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     if phrase:
         reasons.append(f"report wording ({phrase[0]}: {phrase[1]!r})")
 
-    t_flufl, p_flufl, err = _flufl(p)
+    if is_dsn and (permanent or temporary):
+        t_flufl, p_flufl, err = set(), set(), ""  # the DSN named them: flufl adds nothing
+    else:
+        t_flufl, p_flufl, err = _flufl(p)
     if err:
         reasons.append(f"flufl.bounce failed ({err})")
     text = ascii_fold(p.subject) + "\n" + report
