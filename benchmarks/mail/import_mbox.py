@@ -100,6 +100,8 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
         print(p.stdout[-2000:], p.stderr[-3000:])
         raise SystemExit(p.returncode)
     summary = next((ln for ln in p.stdout.splitlines() if ln.startswith("Stored")), "")
+    cpu = sum(float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", p.stderr))
+    summary += f" [CPU {cpu:.0f} s]"
     return wall, int(m.group(1)) if m else -1, summary
 
 
