@@ -10,8 +10,19 @@ Evidence, strongest first:
    "failure notice", "Không gửi được:") read by flufl.bounce's detectors (qmail, Exim, Exchange,
    GroupWise, ...) and by the SMTP status codes in its text.
 
-flufl.bounce only runs on messages that look machine-made, so a person quoting a bounce in a
-human reply is never taken for one.
+3. the wording of a mail system's report (:mod:`probes.phrases`, per mail-system family and
+   language) in the report's own text (:mod:`probes.excerpt`), with a typical subject or
+   ``Auto-Submitted`` (Exim, Amazon SES, KDDI and SendGrid reports carry it and were read as
+   auto-replies before);
+4. permanent or temporary: per DSN recipient; else a delay warning's wording ("will be retried",
+   "has not yet been delivered", "awaiting moderator approval", "trì hoãn") without wording that
+   says the system has given up, or 4.x.x codes and no 5.x.x, is temporary.
+
+A message's own DSN structure counts, not a DSN inside an attached message: a person forwarding a
+bounce as an attachment is not a bounce. flufl.bounce and the phrases only run on messages that
+look machine-made or carry a report's typical subject, and a subject that is a reply or forward
+("Re:", "Fwd:", "TR:", "Trả lời:") with no machine marker stops them, so a person quoting a bounce
+in a human reply is never taken for one.
 """
 
 from __future__ import annotations
@@ -22,11 +33,24 @@ from dataclasses import dataclass, field
 from email.message import Message
 
 from pobi.models import BounceType
+from probes.excerpt import report_text
+from probes.feedback import top_parts
 from probes.parse import ParsedMail, decode_header_value
+from probes.phrases import (
+    BOUNCE_BODY,
+    BOUNCE_SUBJECTS,
+    DELAY,
+    FAILURE_WORDS,
+    GIVEN_UP,
+    REPLY_PREFIX,
+    find,
+    find_prefix,
+)
 from probes.text import ascii_fold
 
 DAEMON_LOCALS = {
     "mailer-daemon",
+    "post_master",  # Verizon (vtext.com)
     "mailerdaemon",
     "mail-daemon",
     "postmaster",
@@ -43,24 +67,9 @@ DAEMON_NAMES = (
     "system administrator",
 )
 
-BOUNCE_SUBJECTS = re.compile(
-    r"^(undeliverable|undelivered mail|undeliverable mail|delivery status notification"
-    r"|mail delivery failed|returned mail|failure notice|delivery failure|delivery_failure"
-    r"|delivery has failed|delivery notification: delivery has failed|nondeliverable"
-    r"|non-delivery|warning: could not send message|delayed mail|delivery delayed"
-    r"|message delivery delayed|mail system error|could not send message|rejected:"
-    r"|permanent delivery failure|warning: message delivery delayed|delivery notification"
-    r"|khong gui duoc|khong the gui|khong the chuyen|khong chuyen phat duoc|thu khong gui duoc"
-    r"|thu bi tra lai|khong the phat|gui thu that bai|loi gui thu)",
-)
 PERMANENT_CODE = re.compile(r"(?<![\d.])5\.\d{1,3}\.\d{1,3}(?![\d.])|\b55[0-4]\b")
 ENHANCED_CODE = re.compile(r"(?<![\d.])[45]\.\d{1,3}\.\d{1,3}(?![\d.])")
 TEMPORARY_CODE = re.compile(r"(?<![\d.])4\.\d{1,3}\.\d{1,3}(?![\d.])")
-DELAY_WORDS = re.compile(
-    r"(delayed|has not yet been delivered|will (continue to )?retry|not been delivered yet"
-    r"|hasn't been delivered yet|not delivered yet|warning message only|no action is required"
-    r"|temporary failure|tri hoan|chua duoc gui|dang thu lai|se thu lai|tiep tuc thu gui)"
-)
 
 
 @dataclass
@@ -82,7 +91,7 @@ def _addr(value: str) -> str:
 
 def _dsn_blocks(msg: Message) -> list[Message]:
     blocks: list[Message] = []
-    for part in msg.walk():
+    for part in top_parts(msg):
         try:
             ctype = part.get_content_type()
         except Exception:
@@ -169,9 +178,26 @@ def looks_machine_made(p: ParsedMail) -> list[str]:
         why.append("X-Failed-Recipients header")
     if p.header("X-MDDSN-Message").strip().lower() == "yes":
         why.append("MDaemon delivery status message (X-MDDSN-Message)")
-    if BOUNCE_SUBJECTS.search(ascii_fold(p.subject)):
-        why.append(f"subject {p.subject[:60]!r}")
+    if p.header("X-MS-Exchange-Message-Is-Ndr").strip() != "" or p.has_header(
+        "X-MS-Embedded-Report"
+    ):
+        why.append("Exchange non-delivery report header")
+    if p.has_header("X-MLServer") and "-admin@" in p.from_addr:
+        why.append(f"mailing-list server's administrative sender ({p.from_addr}, X-MLServer)")
+    subj = bounce_subject(p.subject)
+    if subj:
+        why.append(f"subject {p.subject[:60]!r} ({subj[0]} report subject)")
     return why
+
+
+def bounce_subject(subject: str) -> tuple[str, str] | None:
+    """(family, phrase) when the subject is a delivery report's own (not a reply or forward)."""
+    folded = ascii_fold(subject).lstrip("*[ ")
+    if REPLY_PREFIX.match(folded):
+        return None
+    return find_prefix(folded, BOUNCE_SUBJECTS) or find_prefix(
+        folded.lstrip("*[ "), [("Apache James", "bounce]")]
+    )
 
 
 def _flufl(p: ParsedMail) -> tuple[set[str], set[str], str]:
@@ -212,6 +238,46 @@ def _flufl(p: ParsedMail) -> tuple[set[str], set[str], str]:
     return set(), set(), f"{error} in {', '.join(failed)}" if failed else ""
 
 
+def _noreply(p: ParsedMail) -> bool:
+    from probes.autoreply import sender_reason
+
+    return bool(sender_reason(p))
+
+
+def _bulk(p: ParsedMail) -> bool:
+    return p.header("Precedence").strip().lower() in {"bulk", "junk", "auto_reply"}
+
+
+def _ooo(p: ParsedMail) -> bool:
+    from probes.autoreply import subject_reason
+
+    return bool(subject_reason(p.subject))
+
+
+def _ses_bounce(p: ParsedMail) -> str:
+    """Amazon SES bounce notification (JSON in the body): its bounceType, else ''."""
+    body = p.body_text[:20000].replace(" ", "").replace("\\", "")
+    if '"notificationType":"Bounce"' not in body:
+        return ""
+    m = re.search(r'"bounceType":"(\w+)"', body)
+    return m.group(1) if m else "Undetermined"
+
+
+def _delay_or_permanent(text: str) -> tuple[bool, str]:
+    """(temporary?, why) from a report's wording and codes (no DSN fields to go by)."""
+    delay = find(text, DELAY)
+    given_up = find(text, GIVEN_UP)
+    if delay and not given_up and not PERMANENT_CODE.search(text):
+        return True, f"delay warning wording ({delay[0]}: {delay[1]!r}): temporary"
+    if TEMPORARY_CODE.search(text) and not PERMANENT_CODE.search(text) and not given_up:
+        return True, "status code 4.x.x and no 5.x.x: temporary"
+    if given_up:
+        return False, f"wording says the system gave up ({given_up[0]}: {given_up[1]!r})"
+    if PERMANENT_CODE.search(text):
+        return False, "status code 5.x.x: permanent"
+    return False, "a returned message: permanent"
+
+
 def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     msg = p.msg
     if msg is None:
@@ -226,8 +292,25 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     is_dsn = report_type == "delivery-status" or bool(blocks)
     machine = looks_machine_made(p)
     strong = [w for w in machine if not w.startswith("subject")]
-    if not is_dsn and not strong:
-        return None  # a typical subject alone is not enough: people write those too
+    subject_hit = bounce_subject(p.subject)
+    report = report_text(p)
+    phrase = find(report, BOUNCE_BODY)
+    auto = p.header("Auto-Submitted").strip().lower()
+    auto_generated = bool(auto) and not auto.startswith("no")
+    ses = _ses_bounce(p)
+    # Who may be read as a mail system's report at all: a DSN, a machine-made message, or a
+    # report's subject / Auto-Submitted together with a report's wording. A person's reply or
+    # forward ("Re:", "Fwd:") quoting a bounce has none of these.
+    by_wording = bool(phrase) and (bool(subject_hit) or auto_generated or _noreply(p))
+    failure_words = None
+    if not by_wording and (auto_generated or _noreply(p) or _bulk(p)) and not _ooo(p):
+        # machine-made, no out-of-office: a failure's vocabulary says report, not auto-reply
+        failure_words = find(report, FAILURE_WORDS)
+        if failure_words and (subject_hit or PERMANENT_CODE.search(report) or _noreply(p)):
+            by_wording = True
+            phrase = phrase or failure_words
+    if not is_dsn and not strong and not by_wording and not ses:
+        return None
 
     permanent: list[str] = []
     temporary: list[str] = []
@@ -261,20 +344,29 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
             succeeded.append(addr)
 
     if is_dsn:
-        reasons.insert(0, "RFC 3464 delivery status notification")
+        reasons.insert(0, "layer DSN: RFC 3464 delivery status notification")
         if not permanent and not temporary and succeeded:
             return None  # a success report (delivery receipt): not a bounce
+    elif ses:
+        reasons.insert(0, f"layer DSN: Amazon SES bounce notification (bounceType {ses})")
     else:
-        reasons.extend(machine)
+        layer = "mail system" if strong else "report wording"
+        reasons.insert(0, f"layer {layer}: " + "; ".join(machine or ["Auto-Submitted: " + auto]))
+    if phrase:
+        reasons.append(f"report wording ({phrase[0]}: {phrase[1]!r})")
 
-    t_flufl, p_flufl, err = _flufl(p)
+    if is_dsn and (permanent or temporary):
+        t_flufl, p_flufl, err = set(), set(), ""  # the DSN named them: flufl adds nothing
+    else:
+        t_flufl, p_flufl, err = _flufl(p)
     if err:
         reasons.append(f"flufl.bounce failed ({err})")
-    text = ascii_fold(p.subject) + "\n" + ascii_fold(p.body_text[:20000])
-    if not is_dsn and p_flufl and DELAY_WORDS.search(text) and not PERMANENT_CODE.search(text):
-        # flufl's heuristics read a delay warning as a failure: the wording says otherwise
-        reasons.append("delay warning wording, no 5.x.x status: temporary")
-        t_flufl, p_flufl = t_flufl | p_flufl, set()
+    text = ascii_fold(p.subject) + "\n" + report
+    if not is_dsn and p_flufl:
+        temp_words, why = _delay_or_permanent(text)
+        if temp_words:  # flufl's heuristics read a delay warning as a failure
+            reasons.append(why)
+            t_flufl, p_flufl = t_flufl | p_flufl, set()
     for a in sorted(p_flufl):
         if a not in permanent:
             permanent.append(a)
@@ -284,16 +376,16 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
             temporary.append(a)
             reasons.append(f"flufl.bounce: {a} failed temporarily")
 
-    if not is_dsn and not permanent and not temporary:
-        # A mail system's message naming no recipient we can read: a bounce only when its
-        # subject, enhanced status codes or delay wording say so (not, say, a quota warning).
-        subject_hit = any(w.startswith("subject") for w in machine)
-        if not (
-            subject_hit
-            or ENHANCED_CODE.search(text)
-            or (DELAY_WORDS.search(text) and "deliver" in text)
-        ):
+    # A mail system's message naming no recipient we can read: a bounce only when its
+    # subject, a report's wording or enhanced status codes say so (not a quota warning).
+    named = bool(is_dsn or ses or permanent or temporary)
+    if not named and not (subject_hit or phrase or ENHANCED_CODE.search(text)):
+        # a daemon or null sender whose report uses a failure's vocabulary ("has failed due
+        # to a full mailbox") and no out-of-office wording
+        failure_words = find(report, FAILURE_WORDS) if strong and not _ooo(p) else None
+        if failure_words is None:
             return None
+        reasons.append(f"failure wording ({failure_words[1]!r}) from a mail system")
 
     if permanent:
         btype = BounceType.PERMANENT
@@ -301,17 +393,14 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     elif temporary:
         btype = BounceType.TEMPORARY
         recipients = temporary
-    elif (TEMPORARY_CODE.search(text) and not PERMANENT_CODE.search(text)) or DELAY_WORDS.search(
-        ascii_fold(p.subject)
-    ):
-        btype = BounceType.TEMPORARY
+    elif ses:
+        btype = BounceType.TEMPORARY if ses.lower() == "transient" else BounceType.PERMANENT
         recipients = []
-        reasons.append("status code 4.x.x / delay wording: temporary")
     else:
-        btype = BounceType.PERMANENT
+        temp_words, why = _delay_or_permanent(text)
+        btype = BounceType.TEMPORARY if temp_words else BounceType.PERMANENT
         recipients = []
-        if PERMANENT_CODE.search(text):
-            reasons.append("status code 5.x.x: permanent")
+        reasons.append(why)
     # Recipients named in X-Failed-Recipients, else in the report's own text
     if not recipients and p.has_header("X-Failed-Recipients"):
         recipients = [

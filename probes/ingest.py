@@ -6,8 +6,12 @@ Contract (owned by the mail-side of probes; the sending side's `collect` calls i
                    received_at: datetime | None = None, settings=None) -> IngestResult
 
 - stores ``raw`` in the evidence store (kind 'email') and a ``messages`` row, unless the same
-  bytes or the same Message-ID are already stored for the round (then returns the existing row,
-  ``duplicate=True``);
+  bytes, or a copy of the same message with other bytes (same normalised-content key,
+  :mod:`probes.fingerprint`: a re-import, a webmail export), are already stored for the round
+  (then returns the existing row, ``duplicate=True``, ``duplicate_of`` 'bytes' or 'content');
+- a message whose Message-ID another, different message of the round already has is stored all
+  the same (different bytes are different evidence), flagged ``message_id_reused`` and linked to
+  the first message with that Message-ID (``messages.message_id_reused_of``);
 - parses robustly (never raises on bad bytes; odd messages are flagged in ``messages.flags``);
 - stores attachments as evidence with their hashes;
 - classifies (bounce / auto_reply / human, with reasons) and matches to a request
@@ -36,6 +40,7 @@ from pobi.models import BounceType, MatchMethod, ReplyKind, RequestState
 from pobi.rounds import get_round
 from pobi.store.tables import Attachment, Message, ProbeRequest, RequestEvent
 from probes.classify import classify
+from probes.fingerprint import content_key
 from probes.match import RoundRequests, match_message
 from probes.parse import parse
 from probes.text import clean, clean_list
@@ -49,7 +54,8 @@ class IngestResult:
     message_id: str
     raw_sha256: str
     duplicate: bool
-    duplicate_of: str = ""  # 'bytes' or 'message-id' when duplicate
+    duplicate_of: str = ""  # 'bytes' or 'content' when duplicate
+    reused_message_id_of: int | None = None  # the first message with this Message-ID
     kind: str = ""
     match_method: str = ""
     request_id: str | None = None
@@ -57,24 +63,33 @@ class IngestResult:
     bounced_request: str | None = None  # a request this message moved to 'bounced'
 
 
-def _existing(
-    session: Session, round_id: str, sha: str, mid: str | None
-) -> tuple[Message, str] | None:
+def _existing(session: Session, round_id: str, sha: str, key: str) -> tuple[Message, str] | None:
+    """The stored row this message is a copy of: same bytes, else same normalised content."""
     row = session.scalar(
         select(Message).where(Message.round_id == round_id, Message.raw_sha256 == sha).limit(1)
     )
     if row is not None:
         return row, "bytes"
-    if mid:
-        row = session.scalar(
-            select(Message)
-            .where(Message.round_id == round_id, Message.message_id == mid)
-            .order_by(Message.id)
-            .limit(1)
-        )
-        if row is not None:
-            return row, "message-id"
+    row = session.scalar(
+        select(Message)
+        .where(Message.round_id == round_id, Message.content_key == key)
+        .order_by(Message.id)
+        .limit(1)
+    )
+    if row is not None:
+        return row, "content"
     return None
+
+
+def _first_with_message_id(session: Session, round_id: str, mid: str | None) -> Message | None:
+    if not mid:
+        return None
+    return session.scalar(
+        select(Message)
+        .where(Message.round_id == round_id, Message.message_id == mid)
+        .order_by(Message.id)
+        .limit(1)
+    )
 
 
 def _result(row: Message, duplicate: bool, why: str = "") -> IngestResult:
@@ -88,6 +103,7 @@ def _result(row: Message, duplicate: bool, why: str = "") -> IngestResult:
         match_method=row.match_method,
         request_id=row.request_id,
         flags=list(row.flags or []),
+        reused_message_id_of=row.message_id_reused_of,
     )
 
 
@@ -134,9 +150,11 @@ def ingest_message(
     raw = bytes(raw)
     p = parse(raw)
     mid = None if p.synthesized_message_id else p.message_id
-    found = _existing(session, round_id, p.raw_sha256, mid)
+    key = content_key(p)
+    found = _existing(session, round_id, p.raw_sha256, key)
     if found is not None:
         return _result(found[0], True, found[1])
+    first = _first_with_message_id(session, round_id, clean(mid) if mid else None)
 
     cfg = settings if settings is not None else load_config()
     secret = cfg.secret("token_secret") if hasattr(cfg, "secret") else ""
@@ -159,6 +177,9 @@ def ingest_message(
         flags.append("no_date")
     elif origin == "date":
         flags.append("received_at_from_date")  # the sender's clock, not our server's
+    flags.extend(f for f in c.flags if f not in flags)  # feedback_report, challenge_response
+    if first is not None:
+        flags.append("message_id_reused")  # another, different message has this Message-ID
 
     raw_sha = record(
         session, evidence, raw, kind="email", media_type="message/rfc822", note=clean(source[:2000])
@@ -183,6 +204,8 @@ def ingest_message(
         flags=clean_list(flags),
         body_text=clean(p.body_text),
         stored_at=stamp,
+        content_key=key,
+        message_id_reused_of=first.id if first is not None else None,
     )
     try:
         with session.begin_nested():
@@ -190,7 +213,7 @@ def ingest_message(
             session.flush()
     except IntegrityError:
         # A concurrent collector stored the same bytes first: report theirs.
-        found = _existing(session, round_id, p.raw_sha256, mid)
+        found = _existing(session, round_id, p.raw_sha256, key)
         if found is None:
             raise
         return _result(found[0], True, found[1])

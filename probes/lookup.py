@@ -40,6 +40,12 @@ def find_message(session: Session, ref: str, round_id: str | None = None) -> Mes
             f"Message-ID <{mid}> is stored in several rounds ({', '.join(sorted(rounds))}).",
             hint="Add --round R, or use the message number (#).",
         )
+    if len(rows) > 1:  # a reused Message-ID: several distinct messages carry it
+        raise InputError(
+            f"Message-ID <{mid}> names {len(rows)} different messages "
+            f"({', '.join('#' + str(r.id) for r in rows)}).",
+            hint="Use the message number (#).",
+        )
     return rows[0]
 
 

@@ -14,6 +14,7 @@ explains each for researchers:
 - ``body_truncated`` (over :data:`BODY_CAP` characters), ``large_attachment`` (over
   :data:`LARGE_ATTACHMENT` bytes), ``too_many_parts`` (over :data:`MAX_PARTS`)
 - ``not_email``: the bytes do not look like a message at all (no header block)
+- ``leading_blank_lines``: blank lines before the header block (skipped to read the headers)
 - ``parse_error:<Exception>``: the parser itself failed; the message is stored with what we have
 """
 
@@ -395,6 +396,12 @@ def _parse(raw: bytes, sha: str, flags: list[str]) -> ParsedMail:
     head = raw[:4096].lstrip()
     if not re.match(rb"^(From |[!-9;-~]+:)", head):
         _flag(flags, "not_email")
+    lead = re.match(rb"^(?:[ \t]*\r?\n)+", raw)
+    if lead and re.match(rb"^[!-9;-~]+:", raw[lead.end() : lead.end() + 200]):
+        # blank lines before the header block (a save from some clients or scripts): without this
+        # the whole message would read as a body with no headers. The bytes stay as they are.
+        _flag(flags, "leading_blank_lines")
+        raw = raw[lead.end() :]
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     headers: list[tuple[str, str]] = []
     for name, value in msg._headers[:2000]:  # raw (name, value) pairs, in order

@@ -8,7 +8,10 @@ import unicodedata
 
 def ascii_fold(text: str) -> str:
     """Lower-case ASCII without diacritics: 'Trả lời Tự động' -> 'tra loi tu dong'."""
-    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    text = text or ""
+    if text.isascii():  # fast path: most of a report is ASCII
+        return re.sub(r"\s+", " ", text.lower()).strip()
+    text = text.replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
     return re.sub(r"\s+", " ", stripped.lower()).strip()

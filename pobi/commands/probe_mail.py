@@ -58,7 +58,10 @@ def import_cmd(
     Every message is stored as evidence (its exact bytes, SHA-256), parsed, classified
     (bounce / auto_reply / human) and matched to a request (token, thread, subject tag, sender);
     what cannot be matched waits in the holding pen (pobi probe holding). Importing the same
-    file twice stores nothing new: duplicates (same bytes or same Message-ID) are stored once.
+    file twice stores nothing new: the same bytes, or the same message exported again with other
+    bytes (same normalised content: Message-ID, Date, addresses, subject, text, attachments), are
+    stored once. A different message that reuses a stored Message-ID is stored and flagged
+    message_id_reused.
 
     Example: pobi probe import --round 2026 ~/Downloads/replies.mbox exported/*.eml
     """
@@ -425,6 +428,11 @@ def show_cmd(
             )
         if m.flags:
             out.print("[bold]Flags:[/bold] " + escape(", ".join(m.flags)))
+        if m.message_id_reused_of is not None:
+            out.print(
+                f"  Message-ID first used by message #{m.message_id_reused_of} "
+                "(a different message: both are kept)"
+            )
         atts = list(s.scalars(select(Attachment).where(Attachment.message_pk == m.id)))
         if atts:
             out.print("[bold]Attachments:[/bold]")

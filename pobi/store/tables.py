@@ -248,6 +248,13 @@ class Message(Base):
     flags: Mapped[list[Any]] = mapped_column(JSON, default=list)  # parse problems
     body_text: Mapped[str] = mapped_column(Text, default="")  # plain text, never rendered as HTML
     stored_at: Mapped[datetime] = mapped_column(Ts)
+    # issue 14 (migration 0014): the normalised-content key (probes/fingerprint.py) finds a copy
+    # of a stored message with other bytes; a Message-ID already used by another, different
+    # message is flagged 'message_id_reused' and linked to the first message that used it.
+    content_key: Mapped[str] = mapped_column(String(64), default="", index=True)
+    message_id_reused_of: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id"), nullable=True
+    )
 
 
 class Attachment(Base):

@@ -70,7 +70,7 @@ def test_human_quoting_a_bounce_is_not_a_bounce() -> None:
     assert detect_bounce(p) is None
     # even with a bounce-like subject, a person's message is not a report
     p = parse(raw.replace(b"Re: Undeliverable", b"Undeliverable"))
-    assert looks_machine_made(p) == ["subject 'Undeliverable: Đề nghị'"]
+    assert looks_machine_made(p) == ["subject 'Undeliverable: Đề nghị' (Exchange report subject)"]
     assert detect_bounce(p) is None
 
 

@@ -315,3 +315,39 @@ def test_show_and_holding_neutralise_terminal_escapes(
         assert "\x1b" not in r.stdout and "\x9b" not in r.stdout and "\x07" not in r.stdout
     r = invoke(capsys, "probe", "show", "esc@x")
     assert "[link=x]y[/link]" in r.stdout and "[bold]x[/bold]" in r.stdout  # shown, not interpreted
+
+
+def test_show_names_the_deciding_layer_and_a_reused_message_id(
+    cli_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 14: the researcher sees which layer decided, the flags, and a reused Message-ID."""
+    arf = (
+        b"From: feedback@provider.example\nSubject: FW: request\nMessage-ID: <same@x>\n"
+        b'MIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary="b"\n\n'
+        b"--b\nContent-Type: text/plain\n\nabuse report\n--b\nContent-Type: message/feedback-report\n\n"
+        b"Feedback-Type: abuse\n\n--b--\n"
+    )
+    other = b"From: a@b.vn\nSubject: hello\nMessage-ID: <same@x>\n\nA different message.\n"
+    (tmp_path / "a.eml").write_bytes(arf)
+    (tmp_path / "b.eml").write_bytes(other)
+    r = invoke(
+        capsys,
+        "probe",
+        "import",
+        "--round",
+        "2026",
+        str(tmp_path / "a.eml"),
+        str(tmp_path / "b.eml"),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Stored 2 new messages, 0 duplicates" in r.stdout
+    store = db()
+    with store.session() as s:
+        first, second = sorted(s.scalars(select(Message)), key=lambda m: m.id)
+    store.close()
+    r = invoke(capsys, "probe", "show", str(first.id))
+    assert "layer feedback loop" in r.stdout and "feedback_report" in r.stdout
+    r = invoke(capsys, "probe", "show", str(second.id))
+    assert "message_id_reused" in r.stdout and f"first used by message #{first.id}" in r.stdout
+    r = invoke(capsys, "probe", "show", "same@x")
+    assert r.returncode != 0 and "names 2 different messages" in (r.stdout + r.stderr)
