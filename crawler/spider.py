@@ -26,7 +26,14 @@ from crawler.archive import Exchange, build_warc, read_warc
 from crawler.middleware import REPLAY_FLAG
 from crawler.page import FindingDraft, LinkHint, PageView
 from crawler.records import PageRecord, Recorder, SiteResult, StoredPage, rank
-from crawler.render import SCRIPT_EMAIL, SCRIPT_MENU, needs_render, script_fingerprint
+from crawler.render import (
+    PLACEHOLDER,
+    SCRIPT_LIST,
+    SITE_WIDE,
+    reason_code,
+    render_reason,
+    script_fingerprint,
+)
 from crawler.status import classify
 from crawler.urls import (
     MAX_QUERY_VARIANTS,
@@ -279,12 +286,16 @@ class SiteSpider(scrapy.Spider):
                 [],
             )
             return []
-        reason = needs_render(html, response.url)
+        why = render_reason(html, response.url)
+        reason = why.text if why else None  # "<code>: <evidence>" (crawler.render)
         if self.render_mode == RenderMode.ALWAYS:
             reason = reason or "always"
-        if reason in (SCRIPT_EMAIL, SCRIPT_MENU):
-            # the same scripts were already run on another page of this site: nothing new
+        if why and why.code in (*SITE_WIDE, SCRIPT_LIST, PLACEHOLDER):
+            # the same scripts were already run on another page of this site: nothing new (a
+            # list or placeholder counts as new where its evidence differs: another container)
             fingerprint = script_fingerprint(html)
+            if why.code not in SITE_WIDE:
+                fingerprint += "|" + why.evidence
             if fingerprint in site.rendered_scripts and self.render_mode == RenderMode.AUTO:
                 reason = None
             elif self.browser and self.render_mode != RenderMode.NEVER:
@@ -800,7 +811,7 @@ class SiteSpider(scrapy.Spider):
         under = False
         if site.render_wanted:
             under = True
-            why = sorted(set(site.render_wanted.values()))
+            why = sorted({reason_code(r) for r in site.render_wanted.values()})
             if self.render_mode == RenderMode.NEVER:
                 cause = "--render never"
             elif not self.browser:
