@@ -23,9 +23,10 @@ from scrapy.http import Response, TextResponse
 
 from crawler import chromium
 from crawler.archive import Exchange, build_warc, read_warc
+from crawler.checks.external_system import HINT as EXTERNAL_HINT
 from crawler.middleware import REPLAY_FLAG
 from crawler.page import FindingDraft, LinkHint, PageView
-from crawler.records import PageRecord, Recorder, SiteResult, StoredPage, rank
+from crawler.records import PageRecord, Recorder, SiteResult, StoredPage, link_only, rank
 from crawler.render import (
     PLACEHOLDER,
     SCRIPT_LIST,
@@ -74,6 +75,7 @@ class SiteState:
     rendered_scripts: set[str] = field(default_factory=set)  # fingerprints already rendered
     best: dict[tuple[str, str], tuple[int, int, str]] = field(default_factory=dict)
     shot_pages: set[str] = field(default_factory=set)  # pages already screenshotted (or queued)
+    content_best: set[tuple[str, str]] = field(default_factory=set)  # found on their own page
     budget_dropped: int = 0
     traps: int = 0
     stored: dict[str, StoredPage] = field(default_factory=dict)
@@ -602,8 +604,12 @@ class SiteSpider(scrapy.Spider):
         r = rank(depth, url)
         for d in drafts:
             key = (d.channel.value, d.value[:4000])
-            if key not in site.best or r < site.best[key]:
+            # a channel's own page outranks a link to it, however deep (crawler.records)
+            content = not link_only(d.details) and key not in site.content_best
+            if key not in site.best or r < site.best[key] or content:
                 site.best[key] = r
+                if not link_only(d.details):
+                    site.content_best.add(key)
                 out.append(d)
         return out
 
@@ -647,13 +653,18 @@ class SiteSpider(scrapy.Spider):
             if canonical(link.url) not in hinted:
                 ordered.append((1 if link.tag in ("iframe", "frame") else 0, link.url, link.text))
         out: list[Request] = []
+        # a complaint/Q&A system on another host (crawler.checks.external_system): one hop
+        external = {canonical(h.url) for h in hints if h.reason == EXTERNAL_HINT}
         for prio, url, text in ordered:
-            if host_key(url) not in site.hosts or skip_by_extension(url):
+            hop = host_key(url) not in site.hosts and canonical(url) in external
+            if (host_key(url) not in site.hosts and not hop) or skip_by_extension(url):
                 continue
             req = self._page_request(
                 site, url, depth=depth + 1, link_text=text, priority=prio * 10 - (depth + 1)
             )
             if req is not None:
+                if hop:
+                    req.meta["pobi_external"] = True
                 out.append(req)
         return out
 

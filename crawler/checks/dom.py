@@ -404,7 +404,7 @@ def _parse(url: str, html: str) -> Doc:
                 zone=zone,
                 scheme=scheme,
                 in_prose=zone == "main"
-                and SOCIAL_HOSTS.search(href) is not None
+                and (SOCIAL_HOSTS.search(href) is not None or href.startswith(("http:", "https:")))
                 and _in_prose(tag),
             )
         )

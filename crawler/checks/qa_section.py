@@ -288,4 +288,8 @@ def check(page: PageView) -> list[FindingDraft]:
                     "rendered": page.rendered,
                 },
             )
+    from crawler.checks.external_system import systems
+
+    for draft in systems(page, Channel.QA_SECTION):  # Q&A systems on other hosts
+        drafts.setdefault(draft.value, draft)
     return list(drafts.values())
