@@ -104,4 +104,11 @@ def link_hints(page: PageView) -> list[LinkHint]:
         current = best.get(link.url)
         if current is None or current.priority < priority:
             best[link.url] = LinkHint(url=link.url, reason=reason, priority=priority)
+    from crawler.checks.external_system import hints as system_hints
+
+    for hint in system_hints(page):  # complaint/Q&A systems on other hosts: one hop
+        current = best.get(hint.url)
+        best[hint.url] = LinkHint(
+            hint.url, hint.reason, max(hint.priority, current.priority if current else 0)
+        )
     return sorted(best.values(), key=lambda h: (-h.priority, h.url))

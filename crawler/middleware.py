@@ -92,7 +92,10 @@ class Guard:
             site_hosts = getattr(spider, "site_hosts", None)
             if not request.meta.get("pobi_start") and site_hosts is not None:
                 hosts = site_hosts(request.meta.get("pobi_site"))
-                if hosts and host_key(request.url) not in hosts:
+                external = request.meta.get("pobi_external") and host_key(request.url) == host_key(
+                    redirects[0]
+                )  # a one-hop system page moving on its own host
+                if hosts and host_key(request.url) not in hosts and not external:
                     raise refuse(
                         request, FetchStatus.OFFSITE_REDIRECT, f"{redirects[-1]} -> {request.url}"
                     )

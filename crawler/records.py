@@ -70,6 +70,11 @@ class SiteResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def link_only(details: dict[str, Any]) -> bool:
+    how = str(details.get("how") or "")
+    return how.startswith("link_") or how == "external_system"
+
+
 def rank(depth: int, url: str) -> tuple[int, int, str]:
     return (depth, len(url), url)
 
@@ -287,8 +292,17 @@ class Recorder:
             return 1
         old_depth = int((row.details or {}).get("found_depth", depth))
         same_page = row.found_on == found_on
-        if rank(depth, found_on) < rank(old_depth, row.found_on) or (
-            same_page and (row.evidence_sha256 != warc_sha or not row.screenshot_sha256)
+        # a channel's own page (a section's content judged, a system's form seen) outranks a
+        # link to it (details.how 'link_label', 'link_slug', 'external_system')
+        content_new, content_old = not link_only(details), not link_only(row.details or {})
+        if content_new and not content_old:
+            details.setdefault("linked_from", row.found_on)
+        if (
+            (content_new and not content_old)
+            or (
+                content_new == content_old and rank(depth, found_on) < rank(old_depth, row.found_on)
+            )
+            or (same_page and (row.evidence_sha256 != warc_sha or not row.screenshot_sha256))
         ):
             row.found_on = found_on
             row.evidence_sha256 = warc_sha or row.evidence_sha256

@@ -20,8 +20,13 @@ from pobi.errors import PobiError
 
 
 def emit(event: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(json.dumps(event, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # nobody reads our progress: the supervisor is gone
+        from crawler.lifeline import stop_now
+
+        stop_now("the supervisor's pipe is closed")
 
 
 def _checks() -> tuple[Any, Any]:
@@ -151,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         sys.stderr.write("usage: python -m crawler.run JOB.json\n")
         return 2
+    if argv is None:  # a process of its own: stop when the supervising `pobi crawl` dies
+        from crawler.lifeline import watch
+
+        watch()
     try:
         return run(Path(args[0]))
     except PobiError as exc:

@@ -23,10 +23,18 @@ from scrapy.http import Response, TextResponse
 
 from crawler import chromium
 from crawler.archive import Exchange, build_warc, read_warc
+from crawler.checks.external_system import HINT as EXTERNAL_HINT
 from crawler.middleware import REPLAY_FLAG
 from crawler.page import FindingDraft, LinkHint, PageView
-from crawler.records import PageRecord, Recorder, SiteResult, StoredPage, rank
-from crawler.render import SCRIPT_EMAIL, SCRIPT_MENU, needs_render, script_fingerprint
+from crawler.records import PageRecord, Recorder, SiteResult, StoredPage, link_only, rank
+from crawler.render import (
+    PLACEHOLDER,
+    SCRIPT_LIST,
+    SITE_WIDE,
+    reason_code,
+    render_reason,
+    script_fingerprint,
+)
 from crawler.status import classify
 from crawler.urls import (
     MAX_QUERY_VARIANTS,
@@ -67,6 +75,7 @@ class SiteState:
     rendered_scripts: set[str] = field(default_factory=set)  # fingerprints already rendered
     best: dict[tuple[str, str], tuple[int, int, str]] = field(default_factory=dict)
     shot_pages: set[str] = field(default_factory=set)  # pages already screenshotted (or queued)
+    content_best: set[tuple[str, str]] = field(default_factory=set)  # found on their own page
     budget_dropped: int = 0
     traps: int = 0
     stored: dict[str, StoredPage] = field(default_factory=dict)
@@ -280,12 +289,16 @@ class SiteSpider(scrapy.Spider):
                 [],
             )
             return []
-        reason = needs_render(html, response.url)
+        why = render_reason(html, response.url)
+        reason = why.text if why else None  # "<code>: <evidence>" (crawler.render)
         if self.render_mode == RenderMode.ALWAYS:
             reason = reason or "always"
-        if reason in (SCRIPT_EMAIL, SCRIPT_MENU):
-            # the same scripts were already run on another page of this site: nothing new
+        if why and why.code in (*SITE_WIDE, SCRIPT_LIST, PLACEHOLDER):
+            # the same scripts were already run on another page of this site: nothing new (a
+            # list or placeholder counts as new where its evidence differs: another container)
             fingerprint = script_fingerprint(html)
+            if why.code not in SITE_WIDE:
+                fingerprint += "|" + why.evidence
             if fingerprint in site.rendered_scripts and self.render_mode == RenderMode.AUTO:
                 reason = None
             elif self.browser and self.render_mode != RenderMode.NEVER:
@@ -592,8 +605,12 @@ class SiteSpider(scrapy.Spider):
         r = rank(depth, url)
         for d in drafts:
             key = (d.channel.value, d.value[:4000])
-            if key not in site.best or r < site.best[key]:
+            # a channel's own page outranks a link to it, however deep (crawler.records)
+            content = not link_only(d.details) and key not in site.content_best
+            if key not in site.best or r < site.best[key] or content:
                 site.best[key] = r
+                if not link_only(d.details):
+                    site.content_best.add(key)
                 out.append(d)
         return out
 
@@ -637,13 +654,18 @@ class SiteSpider(scrapy.Spider):
             if canonical(link.url) not in hinted:
                 ordered.append((1 if link.tag in ("iframe", "frame") else 0, link.url, link.text))
         out: list[Request] = []
+        # a complaint/Q&A system on another host (crawler.checks.external_system): one hop
+        external = {canonical(h.url) for h in hints if h.reason == EXTERNAL_HINT}
         for prio, url, text in ordered:
-            if host_key(url) not in site.hosts or skip_by_extension(url):
+            hop = host_key(url) not in site.hosts and canonical(url) in external
+            if (host_key(url) not in site.hosts and not hop) or skip_by_extension(url):
                 continue
             req = self._page_request(
                 site, url, depth=depth + 1, link_text=text, priority=prio * 10 - (depth + 1)
             )
             if req is not None:
+                if hop:
+                    req.meta["pobi_external"] = True
                 out.append(req)
         return out
 
@@ -838,7 +860,7 @@ class SiteSpider(scrapy.Spider):
         under = False
         if site.render_wanted:
             under = True
-            why = sorted(set(site.render_wanted.values()))
+            why = sorted({reason_code(r) for r in site.render_wanted.values()})
             if self.render_mode == RenderMode.NEVER:
                 cause = "--render never"
             elif not self.browser:

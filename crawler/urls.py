@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import lxml.html
@@ -186,7 +187,28 @@ def extract_links(html: str, base_url: str) -> list[Link]:
         seen.add(key)
         text = " ".join((el.text_content() or el.get("title") or "").split())[:300]
         out.append(Link(url=url, text=text, tag=str(el.tag)))
+    _script_links(doc, base, seen, out)
     return out
+
+
+def _script_links(doc: Any, base: str, seen: set[str], out: list[Link]) -> None:
+    """Targets of ``onclick``/``javascript:``/``data-href`` navigation (crawler.scriptnav)."""
+    from crawler.scriptnav import lxml_targets
+
+    for el, raw, _how in lxml_targets(doc):
+        try:
+            absolute = urljoin(base, raw.strip())
+            if urlsplit(absolute).scheme not in ("http", "https"):
+                continue
+            url = clean(absolute)
+        except ValueError:
+            continue
+        key = canonical(url)
+        if key in seen:
+            continue
+        seen.add(key)
+        text = " ".join((el.text_content() or el.get("title") or "").split())[:300]
+        out.append(Link(url=url, text=text, tag="script_nav"))
 
 
 def query_variant_key(url: str) -> tuple[str, str]:

@@ -145,56 +145,123 @@ def qa_section(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
         )
     best: tuple[int, Outcome] | None = None
     for f in found:
-        d = f.details or {}
-        answered = _as_date(
-            d.get("newest_answer_date")
-            or d.get("latest_answer")
-            or d.get("latest_date")
-            or d.get("last_answer_at")
-        )
-        asked = _as_date(d.get("newest_question_date"))
-        latest = answered or asked
-        answers = d.get("questions_listed", d.get("answers", d.get("items")))
-        broken = bool(d.get("broken")) or bool(d.get("empty")) or (answers == 0 and latest is None)
-        has_form = bool(d.get("has_form"))
-        what_en, what_vi = ("answer", "câu trả lời") if answered else ("question", "câu hỏi")
-        ev = _evidence_of_findings([f])
-        ref = found_at(f).date()
-        if broken:
-            o = Outcome(
-                Answer.C,
-                f"Q&A section on the {where_en} ({f.value}) is empty or broken.",
-                f"Mục Hỏi đáp trên {where_vi} ({f.value}) trống hoặc bị lỗi.",
-                ev,
-            )
-        elif latest is not None and has_form and _months_between(latest, ref) <= months:
-            o = Outcome(
-                Answer.A,
-                f"Q&A section with a question form on the {where_en}; latest {what_en} {latest.isoformat()} (within {months} months).",
-                f"Mục Hỏi đáp có mẫu gửi câu hỏi trên {where_vi}; {what_vi} gần nhất {latest.isoformat()} (trong {months} tháng).",
-                ev,
-            )
-        elif latest is not None:
-            extra_en = "" if has_form else ", no question form"
-            extra_vi = "" if has_form else ", không có mẫu gửi câu hỏi"
-            o = Outcome(
-                Answer.B,
-                f"Q&A section on the {where_en}; latest {what_en} {latest.isoformat()}{extra_en}.",
-                f"Mục Hỏi đáp trên {where_vi}; {what_vi} gần nhất {latest.isoformat()}{extra_vi}.",
-                ev,
-            )
-        else:
-            o = Outcome(
-                Answer.B,
-                f"Q&A section on the {where_en} ({f.value}); dates of answers not recorded.",
-                f"Có mục Hỏi đáp trên {where_vi} ({f.value}); không ghi nhận ngày trả lời.",
-                ev,
-            )
+        o = _qa_outcome(f, found, months, where_en, where_vi)
         rank = "abcd".index(o.answer.value)
         if best is None or rank < best[0]:
             best = (rank, o)
     assert best is not None
     return best[1]
+
+
+def _qa_form_elsewhere(f: Finding, found: list[Finding]) -> str:
+    """The URL of a question form on another page of the same site's Q&A section ('' if none):
+    the section links to it (``form_page``), or another Q&A page of the site has the form."""
+    d = f.details or {}
+    others = [g for g in found if g is not f and g.site_id == f.site_id]
+    linked = d.get("form_page")
+    for g in others:
+        if (g.details or {}).get("has_form") and (not linked or g.value == linked):
+            return g.value
+    for g in others:
+        if (g.details or {}).get("has_form"):
+            return g.value
+    return ""
+
+
+def _qa_outcome(
+    f: Finding, found: list[Finding], months: int, where_en: str, where_vi: str
+) -> Outcome:
+    """One Q&A finding's answer. "Empty or broken" (c) only on evidence the crawler recorded
+    (``list_state`` error / says_empty / none_seen, or an explicit ``broken``/``empty`` flag),
+    and the explanation names it; a list loaded by script that was not read is not empty."""
+    d = f.details or {}
+    ev = _evidence_of_findings([f])
+    ref = found_at(f).date()
+    state = d.get("list_state")
+    shown = "; ".join(str(x) for x in (d.get("evidence") or [])[:3])
+    answered = _as_date(
+        d.get("newest_answer_date")
+        or d.get("latest_answer")
+        or d.get("latest_date")
+        or d.get("last_answer_at")
+    )
+    asked = _as_date(d.get("newest_question_date"))
+    loose = _as_date(d.get("newest_date"))  # dates printed without a label
+    age = d.get("newest_age_days")
+    relative = (
+        date.fromordinal(ref.toordinal() - int(age)) if isinstance(age, int) and age >= 0 else None
+    )
+    unanswered = int(d.get("unanswered_count") or 0)
+    answered_n = d.get("answered_count")
+    if unanswered and not answered_n and not answered:
+        asked = loose = relative = None  # questions wait for answers: their dates are not answers
+    latest = answered or asked or loose or relative
+    answers = d.get("questions_listed", d.get("answers", d.get("items")))
+    form_elsewhere = "" if d.get("has_form") else _qa_form_elsewhere(f, found)
+    has_form = bool(d.get("has_form")) or bool(form_elsewhere)
+    if answered:
+        what_en, what_vi = "answer", "câu trả lời"
+    elif asked:
+        what_en, what_vi = "question", "câu hỏi"
+    else:
+        what_en, what_vi = "dated item", "mục có ngày"
+    flagged = bool(d.get("broken")) or bool(d.get("empty"))
+    if flagged or state in ("error", "says_empty", "none_seen"):
+        why = shown or ("flagged broken" if d.get("broken") else "flagged empty")
+        word_en = "broken" if (d.get("broken") or state == "error") else "empty"
+        word_vi = "bị lỗi" if word_en == "broken" else "trống"
+        return Outcome(
+            Answer.C,
+            f"Q&A section on the {where_en} ({f.value}) is {word_en}: {why}.",
+            f"Mục Hỏi đáp trên {where_vi} ({f.value}) {word_vi}: {why} (bằng chứng của bộ thu thập).",
+            ev,
+        )
+    form_en = f" (question form on {form_elsewhere})" if form_elsewhere else ""
+    form_vi = f" (mẫu gửi câu hỏi tại {form_elsewhere})" if form_elsewhere else ""
+    note_en = ""  # a and b name their dates; the crawler's evidence stays in the finding
+    if latest is not None and has_form and _months_between(latest, ref) <= months:
+        return Outcome(
+            Answer.A,
+            f"Q&A section with a question form on the {where_en}{form_en}; latest {what_en} {latest.isoformat()} (within {months} months){note_en}.",
+            f"Mục Hỏi đáp có mẫu gửi câu hỏi trên {where_vi}{form_vi}; {what_vi} gần nhất {latest.isoformat()} (trong {months} tháng){note_en}.",
+            ev,
+        )
+    if latest is not None:
+        extra_en = form_en if has_form else ", no question form"
+        extra_vi = form_vi if has_form else ", không có mẫu gửi câu hỏi"
+        return Outcome(
+            Answer.B,
+            f"Q&A section on the {where_en}; latest {what_en} {latest.isoformat()}{extra_en}{note_en}.",
+            f"Mục Hỏi đáp trên {where_vi}; {what_vi} gần nhất {latest.isoformat()}{extra_vi}{note_en}.",
+            ev,
+        )
+    if unanswered and not answered_n:
+        return Outcome(
+            Answer.B,
+            f"Q&A section on the {where_en} ({f.value}): {unanswered} question(s) shown as not answered, none answered{note_en}.",
+            f"Mục Hỏi đáp trên {where_vi} ({f.value}): {unanswered} câu hỏi chưa được trả lời, không có câu trả lời.",
+            ev,
+        )
+    if state == "script_loaded":
+        return Outcome(
+            Answer.B,
+            f"Q&A section on the {where_en} ({f.value}); its list is loaded by script and was not read, so it is not judged empty [{shown}].",
+            f"Có mục Hỏi đáp trên {where_vi} ({f.value}); danh sách do script tải, chưa đọc được nên không bị coi là trống [{shown}].",
+            ev,
+        )
+    if answers == 0 and state is None:
+        return Outcome(
+            Answer.B,
+            f"Q&A section on the {where_en} ({f.value}); 0 questions recorded but no evidence that it is empty.",
+            f"Có mục Hỏi đáp trên {where_vi} ({f.value}); ghi nhận 0 câu hỏi nhưng không có bằng chứng là trống.",
+            ev,
+        )
+    return Outcome(
+        Answer.B,
+        f"Q&A section on the {where_en} ({f.value}); dates of answers not recorded{note_en}.",
+        f"Có mục Hỏi đáp trên {where_vi} ({f.value}); không ghi nhận ngày trả lời{note_en}.",
+        ev,
+    )
 
 
 FINANCE_LOCALS = ("stc", "sotaichinh", "sotc", "tc")
@@ -249,17 +316,40 @@ def contact_email(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
     )
 
 
+def _info_problem(f: Finding, ref_months: int) -> str:
+    """Why an access-to-information finding is empty, broken or stale ('' when it is not), from
+    the crawler's evidence (crawler/checks/info_access.py) or an explicit flag."""
+    d = f.details or {}
+    shown = "; ".join(str(x) for x in (d.get("evidence") or [])[:2])
+    if d.get("broken"):
+        return "broken" + (f" ({shown})" if shown else "")
+    if d.get("empty"):
+        return "empty" + (f" ({shown})" if shown else "")
+    state = d.get("list_state")
+    if state == "error":
+        return f"broken ({shown})"
+    if state in ("says_empty", "none_seen"):
+        return f"empty ({shown})"
+    newest = _as_date(d.get("newest_date"))
+    if state == "listed" and newest is not None:
+        age = _months_between(newest, found_at(f).date())
+        if age > ref_months:
+            return (
+                f"stale: newest item {newest.isoformat()}, over {ref_months} months old ({shown})"
+            )
+    return ""
+
+
 def info_access(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
     """a: access-to-information section on both the portal and the Department of Finance site;
-    b: on one of them; c: found but empty or broken; d: none."""
+    b: on one of them; c: found but empty, broken or stale (newest item older than
+    ``stale_months``), as the crawler's evidence shows; d: none."""
     if not facts.round_crawled:
         return _not_crawled()
+    months = int(params.get("stale_months", 24))
     found = facts.findings_of(Channel.INFO_ACCESS.value)
-    good = [
-        f
-        for f in found
-        if not (f.details or {}).get("empty") and not (f.details or {}).get("broken")
-    ]
+    problems = {id(f): _info_problem(f, months) for f in found}
+    good = [f for f in found if not problems[id(f)]]
     kinds = {f.site_kind for f in good}
     if {SiteKind.PORTAL.value, SiteKind.FINANCE.value} <= kinds:
         return Outcome(
@@ -277,10 +367,12 @@ def info_access(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
             _evidence_of_findings(good),
         )
     if found:
+        first = found[0]
+        why = problems[id(first)]
         return Outcome(
             Answer.C,
-            "Access-to-information section found but empty or broken.",
-            "Có chuyên mục Tiếp cận thông tin nhưng trống hoặc bị lỗi.",
+            f"Access-to-information section found ({first.value}) but {why}.",
+            f"Có chuyên mục Tiếp cận thông tin ({first.value}) nhưng trống, lỗi hoặc không cập nhật: {why}.",
             _evidence_of_findings(found),
         )
     return Outcome(
@@ -489,7 +581,7 @@ RULES: dict[str, Rule] = {
         qa_section.__doc__ or "",
     ),
     "contact_email": Rule(contact_email, {}, contact_email.__doc__ or ""),
-    "info_access": Rule(info_access, {}, info_access.__doc__ or ""),
+    "info_access": Rule(info_access, {"stale_months": (int, 24)}, info_access.__doc__ or ""),
     "social_accounts": Rule(
         social_accounts, {"min_for_a": (int, 2)}, social_accounts.__doc__ or ""
     ),

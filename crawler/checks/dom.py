@@ -65,6 +65,23 @@ class Image:
     before: str = ""  # the block's text before the image (and the previous table cell's)
 
 
+@dataclass(frozen=True)
+class Widget:
+    """A social-network widget placed by its SDK: ``<div class="fb-page" data-href=...>``,
+    ``<div class="zalo-follow-only-button" data-oaid=...>``."""
+
+    cls: str  # the widget's class: fb-page, fb-like, zalo-follow-button, zalo-share-button, ...
+    attrs: dict[str, str]  # its data-* attributes
+    zone: str
+    text: str
+
+
+WIDGET_CLASS = re.compile(r"^(fb-[a-z-]+|zalo-[a-z-]+)$")
+BUTTON_WIDGETS = re.compile(
+    r"^(fb-(like|share-button|send|save|comments|comment-embed|quote)|zalo-share-button)$"
+)
+
+
 @dataclass
 class Doc:
     url: str
@@ -77,6 +94,7 @@ class Doc:
     scripts: list[str] = field(default_factory=list)  # inline script bodies
     cf_emails: list[str] = field(default_factory=list)  # data-cfemail values
     textareas: int = 0
+    widgets: list[Widget] = field(default_factory=list)
 
 
 JSESSIONID = re.compile(r";jsessionid=[^?#/]*", re.I)
@@ -386,10 +404,11 @@ def _parse(url: str, html: str) -> Doc:
                 zone=zone,
                 scheme=scheme,
                 in_prose=zone == "main"
-                and SOCIAL_HOSTS.search(href) is not None
+                and (SOCIAL_HOSTS.search(href) is not None or href.startswith(("http:", "https:")))
                 and _in_prose(tag),
             )
         )
+    _script_nav_links(soup, base, doc, zones)
     for container in _form_containers(soup):
         bits = [_text_of(container)]
         for el in container.find_all(["input", "textarea", "button"]):
@@ -440,6 +459,60 @@ def _parse(url: str, html: str) -> Doc:
         body = script.string or script.get_text() or ""
         if body.strip():
             doc.scripts.append(body)
+    for el in soup.find_all(class_=WIDGET_CLASS):
+        classes = [c for c in el.get_attribute_list("class") or [] if WIDGET_CLASS.match(c)]
+        doc.widgets.append(
+            Widget(
+                cls=classes[0],
+                attrs={k: _attr(el, k) for k in el.attrs if k.startswith("data-")},
+                zone=_zone(el, zones),
+                text=_text_of(el),
+            )
+        )
     for el in soup.find_all(attrs={"data-cfemail": True}):
         doc.cf_emails.append(str(el.get("data-cfemail")))
     return doc
+
+
+def _script_nav_links(soup: BeautifulSoup, base: str, doc: Doc, zones: dict[int, str]) -> None:
+    """Elements that navigate by script (``onclick``, ``javascript:``, ``data-href``) as links of
+    tag ``script_nav`` (crawler.scriptnav): a menu of ``<li onclick=...>`` is still a menu."""
+    from crawler.scriptnav import NAV_ATTRS, element_target
+
+    wanted = {*NAV_ATTRS, "data-href", "data-url", "data-link", "data-navigate", "data-redirect"}
+    seen = {link.url for link in doc.links}
+    for tag in soup.find_all(True):
+        names = set(tag.attrs)
+        if not (
+            names & wanted or str(tag.get("href") or "").strip().lower().startswith("javascript:")
+        ):
+            continue
+        if tag.name in ("script", "style"):
+            continue
+        if any(BUTTON_WIDGETS.match(c) for c in tag.get_attribute_list("class") or []):
+            continue  # a like or share button's data-href is what is liked, not an account
+        raw, _how = element_target(lambda a, t=tag: _attr(t, a))
+        if not raw:
+            continue
+        url = absolute(base, raw)
+        if not url or url in seen:
+            continue
+        seen.add(url)
+        text = _text_of(tag) or squash(nfc(str(tag.get("title") or "")))
+        doc.links.append(
+            Link(
+                url=url,
+                href=raw,
+                text=text,
+                tag="script_nav",
+                zone=_zone(tag, zones),
+                scheme=url.split(":", 1)[0],
+            )
+        )
+
+
+def _attr(tag: Tag, name: str) -> str:
+    value = tag.get(name)
+    if isinstance(value, list):
+        return " ".join(value)
+    return str(value or "")

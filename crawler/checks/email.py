@@ -2,7 +2,7 @@
 
 Presentations (``details.presentation``): ``mailto`` links (query stripped, several addresses per
 link), plain ``text``, ``obfuscated`` forms ("x(at)y(dot)vn", "x [at] y [.] vn", "x(a)y.vn",
-"x at y dot vn"), ``cloudflare`` (``data-cfemail`` and ``/cdn-cgi/l/email-protection#hex``:
+"x （a） y.vn", "x @ y.vn" with spaces, "x at y dot vn"; ``details.as_written`` keeps the form), ``cloudflare`` (``data-cfemail`` and ``/cdn-cgi/l/email-protection#hex``:
 the first byte is the XOR key), ``script`` (the engine rendered the page and the address was
 assembled by a script on it) and ``image``: an address shown only as a picture next to
 "Email:"/"Thư điện tử:" is reported as ``image:<image URL>`` and never guessed.
@@ -39,8 +39,13 @@ BAD_LOCAL = re.compile(r"^(\d+x|u00[0-9a-f]{2}.*|[0-9a-f]{24,})$")
 AT = r"\s*(?:\(\s*(?:at|a|@)\s*\)|\[\s*(?:at|a|@)\s*\]|\{\s*(?:at|a|@)\s*\}|<\s*at\s*>)\s*"
 DOT = r"\s*(?:\(\s*(?:dot|cham|\.)\s*\)|\[\s*(?:dot|cham|\.)\s*\]|\{\s*(?:dot|\.)\s*\})\s*"
 OBF = re.compile(
-    rf"(?<![a-z0-9._%+\-])({LOCAL}){AT}((?:[a-z0-9\-]+(?:{DOT}|\.))+[a-z]{{2,24}})\b", re.I
+    rf"(?<![a-z0-9._%+\-])({LOCAL}){AT}((?:[a-z0-9\-]+(?:{DOT}|\.| ?\. ?))+[a-z]{{2,24}})\b", re.I
 )
+# "vanphong @ tinh.gov.vn", "vanphong @tinh.gov.vn" (a contact table's cell, typed by hand)
+SPACED = re.compile(
+    rf"(?<![a-z0-9._%+\-@])({LOCAL})(?:\s+@\s*|\s*@\s+)({DOMAIN})(?![a-z0-9\-]|\.[a-z0-9])", re.I
+)
+FULLWIDTH = str.maketrans({"（": "(", "）": ")", "＠": "@", "［": "[", "］": "]", "．": "."})
 WORDY = re.compile(
     rf"(?<![a-z0-9._%+\-])({LOCAL})\s+(?:at|a cong)\s+((?:[a-z0-9\-]+\s+(?:dot|cham)\s+)+[a-z]{{2,24}})\b",
     re.I,
@@ -79,6 +84,7 @@ def cf_decode(hexed: str) -> str:
 def _deobfuscate(local: str, domain: str) -> str:
     domain = re.sub(DOT, ".", domain, flags=re.I)
     domain = re.sub(r"\s+(?:dot|cham)\s+", ".", domain, flags=re.I)
+    domain = re.sub(r"\s*\.\s*", ".", domain)
     return f"{local}@{domain}".lower()
 
 
@@ -98,9 +104,11 @@ def scripted(address: str, doc: Doc) -> bool:
     return False
 
 
-def find_addresses(doc: Doc) -> dict[str, str]:
-    """address -> presentation (the plainest one when an address appears several ways)."""
+def find_addresses(doc: Doc, written: dict[str, str] | None = None) -> dict[str, str]:
+    """address -> presentation (the plainest one when an address appears several ways);
+    ``written`` receives how an obfuscated address was written on the page."""
     found: dict[str, str] = {}
+    written = {} if written is None else written
 
     def add(address: str, how: str) -> None:
         address = address.strip().strip(".").lower()
@@ -118,9 +126,13 @@ def find_addresses(doc: Doc) -> dict[str, str]:
     text = doc.text
     for m in EMAIL.finditer(text):
         add(f"{m.group(1)}@{m.group(2)}", "text")
-    folded = fold_lower(text)
+    for m in SPACED.finditer(text):
+        add(f"{m.group(1)}@{m.group(2)}", "obfuscated")
+        written.setdefault(f"{m.group(1)}@{m.group(2)}".lower(), m.group(0))
+    folded = fold_lower(text.translate(FULLWIDTH))
     for m in OBF.finditer(folded):
         add(_deobfuscate(m.group(1), m.group(2)), "obfuscated")
+        written.setdefault(_deobfuscate(m.group(1), m.group(2)), m.group(0))
     for m in WORDY.finditer(folded):
         domain = _deobfuscate(m.group(1), m.group(2)).split("@", 1)[1]
         if domain.count(".") >= 2 or domain.rsplit(".", 1)[-1] in WORDY_TLDS:
@@ -156,15 +168,13 @@ def image_addresses(doc: Doc) -> list[tuple[str, str]]:
 def check(page: PageView) -> list[FindingDraft]:
     doc = parse(page)
     drafts = []
-    for address, how in find_addresses(doc).items():
+    written: dict[str, str] = {}
+    for address, how in find_addresses(doc, written).items():
         presentation = "script" if page.rendered and scripted(address, doc) else how
-        drafts.append(
-            FindingDraft(
-                Channel.EMAIL,
-                address,
-                {"presentation": presentation, "rendered": page.rendered},
-            )
-        )
+        details: dict[str, object] = {"presentation": presentation, "rendered": page.rendered}
+        if how == "obfuscated" and address in written:
+            details["as_written"] = " ".join(written[address].split())[:120]
+        drafts.append(FindingDraft(Channel.EMAIL, address, details))
     for src, why in image_addresses(doc):
         drafts.append(
             FindingDraft(

@@ -1,7 +1,9 @@
 """facebook: an official Facebook page or profile linked from the page.
 
-Value: ``https://www.facebook.com/<slug>`` (lower case) or
-``https://www.facebook.com/profile.php?id=<n>``. Share buttons (``sharer``, ``share.php``,
+Value: ``https://www.facebook.com/<slug>`` (lower case),
+``https://www.facebook.com/profile.php?id=<n>`` or ``https://www.facebook.com/p/<name-id>``;
+``/pages/<name>/<id>`` and ``/people/<name>/<id>`` give ``https://www.facebook.com/<id>``.
+Found as links, page-plugin widgets and QR codes (crawler.checks.social). Share buttons (``sharer``, ``share.php``,
 ``dialog``), embeds (``plugins``), posts, photos, videos, events and groups are not accounts.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 
 from crawler.checks.dom import parse
-from crawler.checks.social import account_links, query_param, segments
+from crawler.checks.social import accounts, query_param, segments
 from crawler.page import FindingDraft, PageView
 from pobi.models import Channel
 
@@ -41,6 +43,10 @@ def normalise(host: str, path: str, query: str) -> str:
         return f"https://www.facebook.com/profile.php?id={n}" if n.isdigit() else ""
     if first == "pages" and len(segs) >= 3 and segs[-1].isdigit():
         return f"https://www.facebook.com/{segs[-1]}"
+    if first == "people" and len(segs) >= 3 and segs[2].isdigit():  # /people/Name/1000...
+        return f"https://www.facebook.com/{segs[2]}"
+    if first == "p" and len(segs) >= 2 and SLUG.fullmatch(segs[1]):  # /p/Name-1000...
+        return f"https://www.facebook.com/p/{segs[1].lower()}"
     if first in NOT_ACCOUNTS or (
         len(segs) > 1 and segs[1].lower() not in ("", "about", "timeline")
     ):
@@ -51,5 +57,5 @@ def normalise(host: str, path: str, query: str) -> str:
 
 
 def check(page: PageView) -> list[FindingDraft]:
-    found = {v: None for h, p, q in account_links(parse(page)) if (v := normalise(h, p, q))}
-    return [FindingDraft(Channel.FACEBOOK, v, {"rendered": page.rendered}) for v in found]
+    found = accounts(page, parse(page), normalise)
+    return [FindingDraft(Channel.FACEBOOK, v, details) for v, details in found.items()]

@@ -29,6 +29,12 @@ SLUGS = re.compile(r"(gop-?y|phan-?anh|kien-?nghi|y-?kien|lien-?he|contact|feedb
 
 
 def check(page: PageView) -> list[FindingDraft]:
+    from crawler.checks.external_system import systems
+
+    return _own(page) + systems(page, Channel.FEEDBACK_FORM)  # + complaint systems elsewhere
+
+
+def _own(page: PageView) -> list[FindingDraft]:
     doc = parse(page)
     forms = [f for f in doc.forms if f.has_textarea]
     if not forms:

@@ -64,7 +64,7 @@ def section_links(page: PageView, doc: Doc, spec: SectionSpec) -> list[tuple[Lin
     """(link, value, reason) for links that point at the section inside this site."""
     out = []
     for link in doc.links:
-        if link.tag not in ("a", "area") or not link.url:
+        if link.tag not in ("a", "area", "script_nav") or not link.url:
             continue
         if not (same_site(link.url, page.url) or same_site(link.url, page.site_url)):
             continue

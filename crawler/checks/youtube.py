@@ -8,14 +8,15 @@ Value: ``https://www.youtube.com/@handle`` | ``/channel/<id>`` | ``/c/<name>`` |
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from crawler.checks.dom import parse
-from crawler.checks.social import account_links, segments
+from crawler.checks.social import accounts, segments
 from crawler.page import FindingDraft, PageView
 from pobi.models import Channel
 
 HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtube.com.vn"}
-NAME = re.compile(r"[A-Za-z0-9._\-]{2,100}")
+NAME = re.compile(r"[\w.\-·]{2,100}")  # handles may be Vietnamese: /@TruyềnHìnhHàGiang
 
 
 def normalise(host: str, path: str, query: str) -> str:
@@ -26,12 +27,12 @@ def normalise(host: str, path: str, query: str) -> str:
         return ""
     first = segs[0]
     if first.startswith("@") and NAME.fullmatch(first[1:]):
-        return f"https://www.youtube.com/{first}"
+        return f"https://www.youtube.com/{unicodedata.normalize('NFC', first)}"
     if first in ("channel", "c", "user") and len(segs) >= 2 and NAME.fullmatch(segs[1]):
         return f"https://www.youtube.com/{first}/{segs[1]}"
     return ""
 
 
 def check(page: PageView) -> list[FindingDraft]:
-    found = {v: None for h, p, q in account_links(parse(page)) if (v := normalise(h, p, q))}
-    return [FindingDraft(Channel.YOUTUBE, v, {"rendered": page.rendered}) for v in found]
+    found = accounts(page, parse(page), normalise)
+    return [FindingDraft(Channel.YOUTUBE, v, details) for v, details in found.items()]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from crawler.checks.dom import parse
-from crawler.checks.social import account_links, segments
+from crawler.checks.social import accounts, segments
 from crawler.page import FindingDraft, PageView
 from pobi.models import Channel
 
@@ -45,5 +45,5 @@ def normalise(host: str, path: str, query: str) -> str:
 
 
 def check(page: PageView) -> list[FindingDraft]:
-    found = {v: None for h, p, q in account_links(parse(page)) if (v := normalise(h, p, q))}
-    return [FindingDraft(Channel.ZALO, v, {"rendered": page.rendered}) for v in found]
+    found = accounts(page, parse(page), normalise)
+    return [FindingDraft(Channel.ZALO, v, details) for v, details in found.items()]

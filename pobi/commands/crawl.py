@@ -216,7 +216,8 @@ def _supervise(job_path: Path, folder: Path, total: int) -> None:
             )
         return table
 
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    # POBI_CRAWL_PARENT: the child stops within a second when this process dies (crawler.lifeline)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "POBI_CRAWL_PARENT": str(os.getpid())}
     with stderr_path.open("ab") as errf:
         child = subprocess.Popen(
             [sys.executable, "-m", "crawler.run", str(job_path)],

@@ -283,6 +283,20 @@ def step_export(run: DemoRun) -> None:
     )
 
 
+def _rendering(run: DemoRun) -> dict[str, Any]:
+    """Share of the crawled pages rendered in Chromium, by reason (pobi.sandbox.render_share)."""
+    from pobi.config import load_config
+    from pobi.sandbox.render_share import rendered_share
+    from pobi.store import Store
+
+    store = Store.open(load_config(run.home), migrate_schema=False)
+    try:
+        with store.session() as s:
+            return rendered_share(s, "demo")
+    finally:
+        store.close()
+
+
 def step_report(run: DemoRun) -> None:
     from pobi.sandbox.report import demo_report, print_report
 
@@ -291,6 +305,7 @@ def step_report(run: DemoRun) -> None:
         run.exports, run.truth_csv, run.ground_truth, end=run.end, era=run.opts.era
     )
     report["timings_s"] = {k: round(v, 1) for k, v in run.timings.items()}
+    report["rendering"] = _rendering(run)
     (run.home / "sandbox" / "demo-report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
     )

@@ -216,6 +216,13 @@ def print_report(console: Console, report: dict[str, Any], *, home: Path, export
             f"{c['found_required']} / {c['required']}",
         )
     console.print(check)
+    rnd = report.get("rendering")
+    if rnd:
+        console.print(
+            f"Rendered in Chromium: {rnd['rendered']} of {rnd['pages']} pages "
+            f"({_pct(rnd['share'])}; goal ≤ {_pct(rnd['goal'])}) — "
+            + (", ".join(f"{k}: {v}" for k, v in rnd["by_reason"].items()) or "none")
+        )
     rep = Table(title="Replies: classification and matching")
     rep.add_column("kind")
     rep.add_column("sent by agencies", justify="right")

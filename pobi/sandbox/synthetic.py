@@ -386,6 +386,14 @@ class _Writer:
                         "newest_answer_date": None if broken else last.isoformat(),
                         "how": "label",
                         "synthetic": True,
+                        # what the crawler records (crawler/checks/qa_section.py): scoring judges
+                        # a section empty only on such evidence
+                        "list_state": "none_seen" if broken else "listed",
+                        "evidence": [
+                            "no question listed, and the page loads nothing by script"
+                            if broken
+                            else f"{1 + int(good * 40)} question(s) listed"
+                        ],
                     },
                 )
             )

@@ -76,12 +76,13 @@ def run(rule: str, f: ProvinceFacts, **params: Any) -> Answer:
         ({"has_form": True, "answers": 12, "latest_answer": "2024-01-01"}, Answer.B),  # older
         ({"has_form": False, "answers": 3, "latest_answer": "2026-02-01"}, Answer.B),  # no form
         ({}, Answer.B),  # present, contents unknown
-        ({"has_form": True, "answers": 0}, Answer.C),  # empty
+        ({"has_form": True, "answers": 0}, Answer.B),  # 0 recorded, no evidence it is empty
         # the crawler's keys (crawler/checks/qa_section.py)
         ({"has_form": True, "questions_listed": 5, "newest_answer_date": "2026-01-10"}, Answer.A),
         ({"has_form": True, "questions_listed": 5, "newest_question_date": "2026-01-10"}, Answer.A),
         ({"has_form": True, "questions_listed": 5, "newest_answer_date": "2023-01-10"}, Answer.B),
-        ({"has_form": True, "questions_listed": 0, "newest_answer_date": None}, Answer.C),
+        ({"has_form": True, "questions_listed": 0, "newest_answer_date": None}, Answer.B),
+        ({"has_form": True, "questions_listed": 0, "list_state": "none_seen"}, Answer.C),
         ({"how": "label"}, Answer.B),  # seen only as a link: present, contents unknown
         ({"broken": True}, Answer.C),
     ],
@@ -90,6 +91,47 @@ def test_qa_section_answers(details: dict[str, Any], expected: Answer) -> None:
     f = facts(finding("qa_section", **details))
     assert run("qa_section", f, site_kind="portal") == expected
     assert run("qa_section", f, site_kind="finance") == Answer.D  # that one is on the portal
+
+
+def _qa(*items: Finding) -> Any:
+    return RULES["qa_section"].fn(facts(*items), {"site_kind": "portal", "recent_months": 12})
+
+
+def test_qa_empty_or_broken_only_on_evidence_that_the_explanation_names() -> None:
+    says = _qa(finding("qa_section", has_form=True, questions_listed=0, list_state="says_empty",
+                       evidence=["the page says 'chua co cau hoi'"]))  # fmt: skip
+    assert says.answer == Answer.C and "chua co cau hoi" in says.en and "empty" in says.en
+    error = _qa(finding("qa_section", questions_listed=0, list_state="error",
+                        evidence=["the page shows an error: 'runtime error'"]))  # fmt: skip
+    assert error.answer == Answer.C and "broken" in error.en and "runtime error" in error.en
+    by_script = _qa(finding("qa_section", has_form=True, questions_listed=0,
+                            list_state="script_loaded",
+                            evidence=["the list is loaded by script (script_list: fetch(...))"]))  # fmt: skip
+    assert by_script.answer == Answer.B and "not judged empty" in by_script.en
+
+
+def test_qa_dates_without_labels_relative_dates_and_unanswered_questions() -> None:
+    loose = _qa(finding("qa_section", has_form=True, questions_listed=8, newest_date="2026-01-20",
+                        dates_labelled=False, list_state="listed"))  # fmt: skip
+    assert loose.answer == Answer.A and "2026-01-20" in loose.en
+    relative = _qa(finding("qa_section", has_form=True, questions_listed=3, newest_age_days=2,
+                           newest_relative="2 ngay truoc", list_state="listed"))  # fmt: skip
+    assert relative.answer == Answer.A and "2026-02-28" in relative.en  # found 2026-03-02
+    waiting = _qa(finding("qa_section", has_form=True, questions_listed=4, unanswered_count=4,
+                          answered_count=0, newest_question_date="2026-02-20",
+                          list_state="listed"))  # fmt: skip
+    assert waiting.answer == Answer.B and "not answered" in waiting.en
+
+
+def test_qa_form_on_a_linked_page_counts() -> None:
+    listing = finding("qa_section", value="https://x.example/hoi-dap", has_form=False,
+                      questions_listed=5, newest_answer_date="2026-01-10", list_state="listed",
+                      form_page="https://x.example/hoi-dap/gui-cau-hoi")  # fmt: skip
+    form = finding("qa_section", value="https://x.example/hoi-dap/gui-cau-hoi", has_form=True,
+                   questions_listed=0, list_state="none_seen")  # fmt: skip
+    out = _qa(listing, form)
+    assert out.answer == Answer.A and "gui-cau-hoi" in out.en
+    assert _qa(listing).answer == Answer.B  # without the form page: no form
 
 
 def test_qa_section_best_of_several_and_unreachable_site() -> None:
@@ -141,6 +183,18 @@ def test_info_access_and_social_accounts() -> None:
     assert run("info_access", both) == Answer.A
     assert run("info_access", facts(finding("info_access", "finance"))) == Answer.B
     assert run("info_access", facts(finding("info_access", "portal", empty=True))) == Answer.C
+    ia = RULES["info_access"].fn
+    stale = ia(facts(finding("info_access", "portal", list_state="listed", newest_date="2022-05-01",
+                             evidence=["7 item(s) listed"])), {})  # fmt: skip
+    assert stale.answer == Answer.C and "stale" in stale.en and "2022-05-01" in stale.en
+    empty = ia(facts(finding("info_access", "portal", list_state="says_empty",
+                             evidence=["the page says 'khong co du lieu'"])), {})  # fmt: skip
+    assert empty.answer == Answer.C and "khong co du lieu" in empty.en
+    by_script = facts(finding("info_access", "portal", list_state="script_loaded",
+                              evidence=["the list is loaded by script"]))  # fmt: skip
+    assert ia(by_script, {}).answer == Answer.B  # not read is not empty
+    fresh = facts(finding("info_access", "portal", list_state="listed", newest_date="2025-11-01"))
+    assert ia(fresh, {}).answer == Answer.B
     assert run("info_access", facts()) == Answer.D
 
     fb = finding("facebook", "portal", "https://facebook.com/hanoi")

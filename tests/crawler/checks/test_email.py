@@ -147,3 +147,25 @@ def test_cf_decode_roundtrip() -> None:
 def test_image_address_in_a_table_cell() -> None:
     body = '<table><tr><td>Thư điện tử:</td><td><img src="/images/e.png" alt=""></td></tr></table>'
     assert values(email.check(view(body))) == {"image:" + BASE + "images/e.png"}
+
+
+def test_spaces_around_at_and_fullwidth_brackets_in_a_contact_table() -> None:
+    from crawler.checks import email as email_check
+    from tests.crawler.checks.helpers import view as v
+
+    body = (
+        "<table class='lienhe'><tr><td>Email:</td><td>vanphong @ laocai.gov.vn</td></tr>"
+        "<tr><th>Thư điện tử</th><td>stc&nbsp;@&nbsp;laocai.gov.vn</td></tr>"
+        "<tr><td>Hộp thư</td><td>tiepdan （a） laocai.gov.vn</td></tr>"
+        "<tr><td>E-mail</td><td>banbientap (a) laocai . gov . vn</td></tr></table>"
+        "<p>Theo dõi @ubndlaocai. Họp lúc 9 @ phòng 2. Điểm (a) khoản 1. Điều 5.</p>"
+    )
+    found = {d.value: d.details for d in email_check.check(v(body))}
+    assert set(found) == {
+        "vanphong@laocai.gov.vn",
+        "stc@laocai.gov.vn",
+        "tiepdan@laocai.gov.vn",
+        "banbientap@laocai.gov.vn",
+    }
+    assert found["vanphong@laocai.gov.vn"]["as_written"] == "vanphong @ laocai.gov.vn"
+    assert all(d["presentation"] == "obfuscated" for d in found.values())

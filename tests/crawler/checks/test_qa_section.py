@@ -159,3 +159,74 @@ def test_giai_dap_labels_and_slugs() -> None:
     assert qa('<a href="/giai-dap-chinh-sach"></a>') == {BASE + "giai-dap-chinh-sach"}
     headline = '<a href="/tin-tuc/giai-dap-vuong-mac-ve-thue-12345.html">Giải đáp vướng mắc về thuế thu nhập cá nhân năm 2025</a>'
     assert qa(headline) == set()
+
+
+# ------------------------------------------------------- what the list shows, with its evidence
+def _section(body: str, **kw: object) -> dict[str, object]:
+    drafts = qa_section.check(view(body, url=BASE + "hoi-dap", **kw))  # type: ignore[arg-type]
+    return next(d.details for d in drafts if d.value == BASE + "hoi-dap")
+
+
+def test_unlabelled_dates_in_a_list_and_header_date_ignored() -> None:
+    body = (
+        "<div class='top'>Thứ Năm, ngày 03/12/2026</div><h1>Hỏi đáp</h1><ul class='ds'>"
+        "<li><a href='/hoi-dap/cau-hoi-1'>Hỏi về lệ phí trước bạ?</a> 12/03/2025</li>"
+        "<li><a href='/hoi-dap/cau-hoi-2'>Hỏi về thuế đất?</a> 2025-04-07</li>"
+        "<li><a href='/hoi-dap/cau-hoi-3'>Hỏi về hộ khẩu?</a> ngày 5 tháng 6 năm 2025</li></ul>"
+    )
+    d = _section(body)
+    assert d["questions_listed"] == 3 and d["list_state"] == "listed"
+    assert d["newest_date"] == "2025-06-05" and d["dates_labelled"] is False
+    assert d["newest_question_date"] is None  # unlabelled dates are not claimed as questions'
+
+
+def test_relative_dates_and_answered_vs_unanswered() -> None:
+    body = (
+        "<h1>Hỏi đáp trực tuyến</h1>"
+        "<div class='item'><a href='/hoi-dap/1'>Hỏi 1</a> <span>2 ngày trước</span>"
+        "<span class='tt'>Chưa trả lời</span></div>"
+        "<div class='item'><a href='/hoi-dap/2'>Hỏi 2</a> <span>3 tuần trước</span>"
+        "<span class='tt'>Đã trả lời</span></div>"
+    )
+    d = _section(body)
+    assert d["newest_age_days"] == 2 and d["newest_relative"] == "2 ngay truoc"
+    assert d["answered_count"] == 1 and d["unanswered_count"] == 1
+
+
+def test_empty_only_on_evidence() -> None:
+    says = _section("<h1>Hỏi đáp</h1><div class='ds'>Chưa có câu hỏi nào.</div>")
+    assert says["list_state"] == "says_empty" and "chua co cau hoi" in str(says["evidence"])
+    error = _section("<h1>Hỏi đáp</h1><h2>Server Error in '/' Application.</h2>")
+    assert error["list_state"] == "error"
+    loaded = _section(
+        "<h1>Hỏi đáp</h1><div id='dsHoiDap'>Đang tải...</div>"
+        + "<p>"
+        + "Cổng thông tin điện tử tỉnh. " * 12
+        + "</p>"
+        + "".join(f"<a href='/m{i}'>m{i}</a>" for i in range(5))
+        + "<script src='/js/hoidap.js'></script>"
+    )
+    assert loaded["list_state"] == "script_loaded" and "loading_placeholder" in str(
+        loaded["evidence"]
+    )
+    nothing = _section("<h1>Hỏi đáp</h1><p>Mời bạn đọc gửi câu hỏi.</p>")
+    assert nothing["list_state"] == "none_seen"
+
+
+def test_questions_in_json_the_page_carries() -> None:
+    data = (
+        '<script>var dsCauHoi = [{"TieuDe": "Hỏi về thuế", "NgayGui": "/Date(1735689600000)/",'
+        ' "NgayTraLoi": "2025-01-15T08:00:00"}, {"TieuDe": "Hỏi 2", "NgayGui": "03/02/2025",'
+        ' "NgayTraLoi": null}];</script>'
+    )
+    d = _section("<h1>Hỏi đáp</h1><div id='list'></div>" + data)
+    assert d["questions_listed"] == 2
+    assert d["newest_answer_date"] == "2025-01-15" and d["newest_question_date"] == "2025-02-03"
+
+
+def test_form_on_a_linked_page_is_recorded() -> None:
+    d = _section(
+        "<h1>Hỏi đáp</h1><a href='/hoi-dap/1'>Hỏi 1</a> Ngày gửi: 01/02/2025"
+        "<a class='btn' href='/gui-cau-hoi'>Gửi câu hỏi</a>"
+    )
+    assert d["has_form"] is False and d["form_page"] == BASE + "gui-cau-hoi"

@@ -98,3 +98,75 @@ def test_links_inside_article_prose_are_not_the_agencys_accounts() -> None:
     assert values(facebook.check(page)) == {"https://www.facebook.com/ubndlaocai"}
     assert values(youtube.check(page)) == set()
     assert values(zalo.check(page)) == {"https://zalo.me/1234567890"}
+
+
+# --------------------------------------------------- widgets, QR codes, and why it is official
+def test_facebook_page_plugin_widget_and_iframe_count_like_and_share_buttons_never() -> None:
+    body = (
+        '<div id="fb-root"></div>'
+        '<div class="fb-page" data-href="https://www.facebook.com/UBNDTinhLaoCai" '
+        'data-tabs="timeline" data-small-header="false"><blockquote cite="https://www.facebook.com/'
+        'UBNDTinhLaoCai" class="fb-xfbml-parse-ignore"></blockquote></div>'
+        '<iframe src="https://www.facebook.com/plugins/page.php?href=https%3A%2F%2Fwww.facebook.com'
+        '%2Fsotaichinhlaocai%2F&tabs=timeline&width=340&height=500" width="340"></iframe>'
+        '<div class="fb-like" data-href="https://www.facebook.com/likedpage" data-layout="button"></div>'
+        '<div class="fb-share-button" data-href="https://www.facebook.com/sharedpage"></div>'
+        '<iframe src="https://www.facebook.com/plugins/like.php?href=https%3A%2F%2Fwww.facebook.com%2Fother"></iframe>'
+    )
+    found = {d.value: d.details for d in facebook.check(view(body))}
+    assert set(found) == {
+        "https://www.facebook.com/ubndtinhlaocai",
+        "https://www.facebook.com/sotaichinhlaocai",
+    }
+    widget = found["https://www.facebook.com/ubndtinhlaocai"]
+    assert widget["how"] == "page_plugin" and "page plugin" in widget["official"]
+
+
+def test_zalo_oa_widget_and_youtube_channel_paths() -> None:
+    body = (
+        '<div class="zalo-follow-only-button" data-oaid="1234567890123456789"></div>'
+        '<div class="zalo-share-button" data-href="https://x.vn/a" data-oaid="999999999999"></div>'
+        '<a href="https://www.youtube.com/@TruyềnHìnhLàoCai/videos">YouTube</a>'
+        '<a href="https://www.youtube.com/c/LaoCaiTV">c</a>'
+        '<a href="https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv/featured">ch</a>'
+        '<iframe src="https://www.youtube.com/embed/videoseries?list=UUzyxwvutsrqponmlkjihgfe"></iframe>'
+        '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>'
+    )
+    z = {d.value: d.details for d in zalo.check(view(body))}
+    assert set(z) == {"https://zalo.me/1234567890123456789"}
+    assert z["https://zalo.me/1234567890123456789"]["how"] == "zalo_widget"
+    y = values(youtube.check(view(body)))
+    assert y == {
+        "https://www.youtube.com/@TruyềnHìnhLàoCai",
+        "https://www.youtube.com/c/LaoCaiTV",
+        "https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv",
+        "https://www.youtube.com/channel/UCzyxwvutsrqponmlkjihgfe",
+    }
+
+
+def test_qr_code_image_and_image_link() -> None:
+    body = (
+        '<img src="https://api.qrserver.com/v1/create-qr-code/?size=150x150&data=https%3A%2F%2F'
+        'zalo.me%2F4455667788990011223" alt="Quét mã QR Zalo OA">'
+        '<a href="https://www.facebook.com/p/UBND-tinh-Lao-Cai-100064123456789/">'
+        '<img src="/images/icon-fb.png" alt="Facebook"></a>'
+    )
+    z = {d.value: d.details for d in zalo.check(view(body))}
+    assert z["https://zalo.me/4455667788990011223"]["how"] == "qr_image"
+    f = {d.value: d.details for d in facebook.check(view(body))}
+    assert f["https://www.facebook.com/p/ubnd-tinh-lao-cai-100064123456789"]["how"] == "link"
+
+
+def test_name_match_is_noted_not_required() -> None:
+    from tests.crawler.checks.helpers import view as v
+
+    page = v('<footer><a href="https://www.facebook.com/ubndlaocai">Facebook UBND tỉnh</a>'
+             '<a href="https://www.facebook.com/congannhandan">Báo</a></footer>')  # fmt: skip
+    page = type(page)(**{**page.__dict__, "province_code": "15"})  # Lào Cai in both eras
+    found = {d.value: d.details for d in facebook.check(page)}
+    assert found["https://www.facebook.com/ubndlaocai"]["name_match"] == "address contains 'laocai'"
+    assert found["https://www.facebook.com/congannhandan"]["name_match"] == ""
+    assert (
+        found["https://www.facebook.com/congannhandan"]["official"]
+        == "linked from the official site"
+    )

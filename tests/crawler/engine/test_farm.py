@@ -107,11 +107,13 @@ def test_rendering_is_used_only_where_needed(auto: dict[str, Any]) -> None:
         auto["home"], "SELECT count(*) AS n, sum(rendered) AS r FROM pages WHERE status='ok'"
     )[0]
     assert 0 < total["r"] < total["n"]
-    reasons = {
+    stored = [
         r["render_reason"]
         for r in query(auto["home"], "SELECT DISTINCT render_reason FROM pages WHERE rendered = 1")
-    }
-    assert reasons <= {"js_shell", "script_menu", "script_email"}
+    ]
+    reasons = {r.split(":")[0] for r in stored}
+    assert reasons <= {"js_shell", "script_menu", "script_email", "script_nav", "document_write"}
+    assert all(": " in r for r in stored), stored  # every render names its evidence
     assert not any(r["under_reported"] for r in sites(auto["home"]).values())
     unshot = query(
         auto["home"],

@@ -75,3 +75,91 @@ def test_email_split_into_string_pieces() -> None:
     assert needs_render(html) == SCRIPT_EMAIL
     html = page(TEXT + MENU + "<script>m.textContent='a'+'@b.vn';</script>")
     assert needs_render(html) == SCRIPT_EMAIL
+
+
+# ----------------------------------------------------------------- reasons with their evidence
+from crawler.render import (  # noqa: E402
+    DOCUMENT_WRITE,
+    PLACEHOLDER,
+    SCRIPT_LIST,
+    SCRIPT_NAV,
+    reason_code,
+    render_reason,
+)
+
+
+def test_every_reason_names_its_evidence() -> None:
+    why = render_reason(page(TEXT + MENU + "<script>var a=document.createElement('a');</script>"))
+    assert why is not None and why.code == SCRIPT_MENU and "createElement" in why.evidence
+    assert why.text.startswith("script_menu: ") and reason_code(why.text) == SCRIPT_MENU
+
+
+def test_empty_menu_container_filled_by_script() -> None:
+    html = page(TEXT + MENU + "<ul id='mainmenu'></ul><script src='/js/menu.js'></script>")
+    why = render_reason(html)
+    assert why is not None and why.code == SCRIPT_MENU and "mainmenu" in why.evidence
+
+
+def test_onclick_navigation_whose_target_only_a_script_knows() -> None:
+    items = "".join(f"<li class='item' onclick='openMenu({i})'>Mục {i}</li>" for i in range(1, 5))
+    why = render_reason(
+        page(TEXT + MENU + f"<ul class='menu-top'>{items}</ul><script src='/m.js'></script>")
+    )
+    assert why is not None and why.code == SCRIPT_NAV
+    assert "openMenu(1)" in why.evidence and "4 elements" in why.evidence
+
+
+def test_onclick_navigation_readable_statically_needs_no_browser() -> None:
+    items = "".join(
+        f"<li onclick=\"window.location.href='/muc-{i}'\">Mục {i}</li>" for i in range(5)
+    )
+    assert render_reason(page(TEXT + MENU + f"<ul>{items}</ul><script>var x=1;</script>")) is None
+
+
+def test_clicks_bound_by_script_to_computed_addresses() -> None:
+    script = (
+        "<script>$('.nav li').click(function(){ window.location = base + $(this).data('id'); });"
+        "</script>"
+    )
+    why = render_reason(page(TEXT + MENU + script))
+    assert why is not None and why.code == SCRIPT_NAV
+
+
+def test_document_write_of_markup_but_not_of_the_year() -> None:
+    why = render_reason(
+        page(TEXT + MENU + "<script>document.write('<a href=\"/hoi-dap\">Hỏi đáp</a>');</script>")
+    )
+    assert why is not None and why.code == DOCUMENT_WRITE
+    year = page(TEXT + MENU + "<p>© <script>document.write(new Date().getFullYear())</script></p>")
+    assert render_reason(year) is None
+
+
+def test_list_loaded_from_json() -> None:
+    script = (
+        "<div id='dsCauHoi'></div><script>fetch('/api/hoidap?page=1').then(r=>r.json())"
+        ".then(d=>{document.getElementById('dsCauHoi').innerHTML=d.items.map(x=>x.title).join('')})"
+        "</script>"
+    )
+    why = render_reason(page(TEXT + MENU + script))
+    assert why is not None and why.code == SCRIPT_LIST and "fetch(" in why.evidence
+    bound = page(
+        TEXT
+        + MENU
+        + "<ul><li ng-repeat='q in questions'>{{q.title}}</li></ul><script src='/a.js'></script>"
+    )
+    assert reason_code(render_reason(bound).text) == SCRIPT_LIST  # type: ignore[union-attr]
+
+
+def test_loading_placeholder() -> None:
+    html = page(
+        TEXT + MENU + "<div id='listQA'>Đang tải dữ liệu...</div><script src='/qa.js'></script>"
+    )
+    why = render_reason(html)
+    assert why is not None and why.code == PLACEHOLDER and "listQA" in why.evidence
+    # the same words in a sentence are not a placeholder
+    prose = page(
+        TEXT
+        + MENU
+        + "<p>Đang tải về các văn bản mới của Ủy ban nhân dân tỉnh trong tuần này và tuần sau</p><script>var x;</script>"
+    )
+    assert render_reason(prose) is None
