@@ -19,11 +19,12 @@ from typing import Any
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawler.archive import Exchange, build_warc
+from crawler.archive import Exchange, build_warc, read_warc
 from crawler.checks.budget_docs import DocLink, scan
 from crawler.doctext import file_name, kind_from_media, kind_from_name, read
 from crawler.doctype import classify
 from crawler.document_records import DocumentRecord, DocumentRecorder
+from crawler.middleware import REPLAY_FLAG
 from crawler.page import PageView
 from crawler.records import PageRecord
 from crawler.status import classify as classify_fetch
@@ -126,7 +127,8 @@ class DocumentFetching:
             priority=350,
             meta={
                 "pobi_site": site.id,
-                "pobi_kind": "docpage",
+                "pobi_kind": "page",  # replayed from the archive on --resume, like any page
+                "pobi_docpage": True,
                 "pobi_requested": url,
                 "pobi_link_text": text,
                 "pobi_depth": level,
@@ -149,6 +151,8 @@ class DocumentFetching:
 
     def _on_docpage(self, site: Any, response: Response) -> list[Request]:
         meta = response.meta
+        if REPLAY_FLAG in response.flags:
+            return self._docpage_links(site, response.meta, *self._docpage_replayed(meta))
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         outcome = classify_fetch(http_status=response.status, content_type=content_type)
         exchange: Exchange = self._exchange(response)  # type: ignore[attr-defined]
@@ -176,8 +180,28 @@ class DocumentFetching:
         )
         if status != FetchStatus.OK or not html:
             return []
+        return self._docpage_links(site, meta, response.url, html)
+
+    def _docpage_replayed(self, meta: dict[str, Any]) -> tuple[str, str]:
+        stored = meta["pobi_stored"]
+        if stored.status != FetchStatus.OK.value or not stored.warc_sha256:
+            return stored.final_url, ""
+        archived = read_warc(self.recorder.evidence.read(stored.warc_sha256))  # type: ignore[attr-defined]
+        content_type = next(
+            (v for k, v in archived.headers if k.lower() == "content-type"), "text/html"
+        )
+        static = TextResponse(
+            url=archived.url or stored.final_url,
+            body=archived.body,
+            headers={"Content-Type": content_type},
+        )
+        return stored.final_url, static.text
+
+    def _docpage_links(self, site: Any, meta: dict[str, Any], url: str, html: str) -> list[Request]:
+        if not html:
+            return []
         view = PageView(
-            url=response.url,
+            url=url,
             site_url=site.url,
             site_kind=SiteKind(site.site_kind),
             province_code=site.province_code,
@@ -186,12 +210,10 @@ class DocumentFetching:
             depth=meta.get("pobi_depth", 1),
         )
         _section, docs, more = scan(view)
-        out: list[Request] = [
-            self._doc_request(site, d, response.url) for d in docs if self._new_doc(d.url)
-        ]
+        out: list[Request] = [self._doc_request(site, d, url) for d in docs if self._new_doc(d.url)]
         level = int(meta.get("pobi_depth", 1))
         for link in more:
-            if host_key(link.url) == host_key(response.url):
+            if host_key(link.url) == host_key(url):
                 req = self._docpage_request(site, link.url, link.text, level + 1)
                 if req is not None:
                     out.append(req)
