@@ -53,7 +53,9 @@ def pdf_text(pages: Sequence[Sequence[str]]) -> bytes:
     for lines in pages:
         pdf.add_page()
         for line in lines:
-            pdf.multi_cell(0, 6, line if unicode_ok else ascii_name(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0, 6, line if unicode_ok else ascii_name(line), new_x="LMARGIN", new_y="NEXT"
+            )
     return bytes(pdf.output())
 
 
@@ -66,9 +68,7 @@ def pdf_scanned(pages: Sequence[Sequence[str]], *, cover_text: str = "") -> byte
     for i, lines in enumerate(pages):
         img = Image.new("L", (1240, 1754), 255)
         draw = ImageDraw.Draw(img)
-        font = (
-            ImageFont.truetype(str(font_path), 28) if font_path else ImageFont.load_default()
-        )
+        font = ImageFont.truetype(str(font_path), 28) if font_path else ImageFont.load_default()
         y = 120
         for line in lines:
             draw.text((100, y), line if font_path else ascii_name(line), fill=0, font=font)

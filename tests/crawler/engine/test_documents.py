@@ -31,7 +31,9 @@ def test_documents_found_archived_read_and_never_fetched_twice(tmp_path: Path) -
             "/files/bc-quy-1.docx": (
                 200,
                 {"Content-Type": "application/octet-stream"},
-                docfiles.docx_file(["Báo cáo tình hình thực hiện dự toán ngân sách quý I năm 2025"]),
+                docfiles.docx_file(
+                    ["Báo cáo tình hình thực hiện dự toán ngân sách quý I năm 2025"]
+                ),
             ),
         }
     ).start()
@@ -109,9 +111,7 @@ def test_documents_found_archived_read_and_never_fetched_twice(tmp_path: Path) -
         again = crawl(home, sites_file, "--render", "never", "--resume", **env)
         assert again.returncode == 0, again.stdout + again.stderr
         fetched_again = [
-            h
-            for h in portal.hits[before[0] :] + docsys.hits[before[1] :]
-            if h != "/robots.txt"
+            h for h in portal.hits[before[0] :] + docsys.hits[before[1] :] if h != "/robots.txt"
         ]
         assert fetched_again == []  # pages replayed from their WARCs, documents known
         assert query(home, "SELECT count(*) AS n FROM documents")[0]["n"] == 5

@@ -100,7 +100,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("province_index", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_province_index_round_id_province_code_index_name", type_="unique")
+        batch_op.drop_constraint(
+            "uq_province_index_round_id_province_code_index_name", type_="unique"
+        )
         batch_op.create_unique_constraint(
             "uq_province_index_round_id_province_code", ["round_id", "province_code"]
         )
