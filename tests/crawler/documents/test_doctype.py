@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from crawler.doctype import classify, forms_in, fold, own_date
+from crawler.doctype import classify, fold, forms_in, own_date
 from pobi.models import DocType
 
 CASES = [

@@ -18,7 +18,7 @@ HEAD = ["ỦY BAN NHÂN DÂN TỈNH", "ngày 24 tháng 12 năm 2024", "QUYẾT �
 
 def test_documents_found_archived_read_and_never_fetched_twice(tmp_path: Path) -> None:
     estimate = docfiles.pdf_text(
-        [HEAD + ["Về việc công bố công khai dự toán ngân sách năm 2025", "Biểu số 46/CK-NSNN"]]
+        [[*HEAD, "Về việc công bố công khai dự toán ngân sách năm 2025", "Biểu số 46/CK-NSNN"]]
     )
     scanned = docfiles.pdf_scanned([["Quyết toán ngân sách địa phương năm 2023"]])
     big = b"%PDF-1.4\n" + b"0" * 300_000
