@@ -96,7 +96,13 @@ def due_date(
         DocType.EXECUTION_SIX_MONTH,
         DocType.EXECUTION_NINE_MONTH,
     ):
-        month, day = PERIOD_END.get(period, PERIOD_END["q1"])
+        if kind == DocType.EXECUTION_SIX_MONTH:
+            period = "h1"
+        elif kind == DocType.EXECUTION_NINE_MONTH:
+            period = "9m"
+        elif period not in PERIOD_END:
+            period = "q1"  # a quarterly report whose quarter is not known: the earliest
+        month, day = PERIOD_END[period]
         end = date(fiscal_year, month, day)
         return calendar_days(end, s.execution_period_days, f"the end of {period}", False)
     if kind == DocType.EXECUTION_ANNUAL:
