@@ -61,6 +61,8 @@ def scrapy_settings(cfg: Config, browser: Browser, job_folder: Path) -> dict[str
         "DOWNLOAD_SLOTS": {EVIDENCE_SLOT: {"concurrency": 4, "delay": 0, "jitter": 0}},
         "POBI_ALLOW_PRIVATE_ADDRESSES": c.allow_private_addresses,
         "MEMUSAGE_ENABLED": False,
+        "POBI_DOCUMENT_MAXSIZE": cfg.documents.max_document_bytes,
+        "POBI_DOCUMENT_MAX_PAGES": cfg.documents.max_pdf_pages,
     }
     if browser.path:
         settings.update(

@@ -24,6 +24,7 @@ from scrapy.http import Response, TextResponse
 from crawler import chromium
 from crawler.archive import Exchange, build_warc, read_warc
 from crawler.checks.external_system import HINT as EXTERNAL_HINT
+from crawler.documents import DocumentFetching
 from crawler.middleware import REPLAY_FLAG
 from crawler.page import FindingDraft, LinkHint, PageView
 from crawler.records import PageRecord, Recorder, SiteResult, StoredPage, link_only, rank
@@ -82,7 +83,7 @@ class SiteState:
     row: Any = None
 
 
-class SiteSpider(scrapy.Spider):
+class SiteSpider(DocumentFetching, scrapy.Spider):
     name = "pobi"
     custom_settings: dict[str, Any] = {}  # noqa: RUF012 - Scrapy's API
 
@@ -137,6 +138,7 @@ class SiteSpider(scrapy.Spider):
         self.writer = Writer(recorder.evidence)
         self.internal_errors = 0
         self.discovery_decided: set[int] = set()  # portals whose link directory was acted on
+        self._init_documents(resume)  # budget documents (crawler/documents.py)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SiteSpider:
@@ -592,6 +594,7 @@ class SiteSpider(scrapy.Spider):
             site.rendered += int(stored.rendered)
         if improved and not rendered and exchange:
             shots = self._shot(site, requested, final_url, exchange.body, content_type)
+        shots += self._documents_from(site, view, depth)  # budget documents and their sections
         if depth >= self.max_depth:
             return shots
         hints = hints + [LinkHint(u, "script_redirect", 10) for u in redirects or []]

@@ -128,6 +128,36 @@ class DeadlineSettings:
 
 
 @dataclass
+class DocumentSettings:
+    """Budget documents: download limits and publication deadlines (docs/documents.md cites
+    each default; those marked UNVERIFIED there were not checked against the gazette text)."""
+
+    max_document_bytes: int = 50_000_000  # larger files are recorded as too_large, not fetched
+    max_pdf_pages: int = 400  # pages read for text (the file is archived whole)
+    # Law 83/2015/QH13 Art. 15(4) / Circular 343/2016/TT-BTC (as amended by 90/2018/TT-BTC)
+    estimate_proposed_working_days: int = 5  # after the papers go to the council's delegates
+    estimate_approved_days: int = 30  # after the decision is issued
+    execution_period_days: int = 15  # after the quarter / six months / nine months end
+    execution_annual_days: int = 30  # UNVERIFIED: after the year-end council session
+    final_accounts_approved_days: int = 30  # after the approval is issued
+    final_accounts_proposed_working_days: int = 5
+    citizen_budget_days: int = 30  # UNVERIFIED: published with the decided estimate
+    audit_report_days: int = 30
+    medium_term_plan_days: int = 30
+    # when a document's own date is unknown or it was never found, the rule is anchored on the
+    # usual date of the event (MM-DD; 'prev' = the year before the fiscal year, 'next' = after)
+    council_session: str = "prev-12-10"  # the council decides the estimate by 10 December
+    papers_to_delegates: str = "prev-11-25"  # UNVERIFIED: estimate papers sent to delegates
+    final_accounts_session: str = "next-12-10"  # UNVERIFIED: council approves final accounts
+    # Circular 343/2016/TT-BTC forms ("Biểu số NN/CK-NSNN") each document should contain
+    # (UNVERIFIED numbers: check them against the Circular's annex; 46 = local budget balance)
+    forms_estimate_proposed: list[str] = field(default_factory=lambda: ["15", "16", "17"])
+    forms_estimate_approved: list[str] = field(default_factory=lambda: ["46", "47", "48"])
+    forms_execution: list[str] = field(default_factory=lambda: ["59", "60", "61"])
+    forms_final_accounts: list[str] = field(default_factory=lambda: ["62", "63", "64"])
+
+
+@dataclass
 class CalendarSettings:
     extra_days_off: str = ""  # path to a file with one YYYY-MM-DD per line
 
@@ -143,6 +173,7 @@ class Config:
     probes: ProbeSettings = field(default_factory=ProbeSettings)
     deadlines: DeadlineSettings = field(default_factory=DeadlineSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    documents: DocumentSettings = field(default_factory=DocumentSettings)
 
     @property
     def evidence_dir(self) -> Path:

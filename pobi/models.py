@@ -203,3 +203,51 @@ class SiteVerdict(StrEnum):
     HTTP_ERROR = "http_error"  # another 4xx/5xx answer
     REDIRECT_LOOP = "redirect_loop"  # a redirect chain that repeats or is too long
     GARBAGE = "garbage"  # not an HTTP answer, or not a web page
+# --------------------------------------------------------------------------- budget documents
+
+
+class DocType(StrEnum):
+    """The budget documents a province publishes (POBI's documents; Law 83/2015 Art. 15,
+    Circular 343/2016/TT-BTC). ``other`` is a budget-section file of none of these kinds."""
+
+    ESTIMATE_PROPOSED = "estimate_proposed"  # dự toán trình Hội đồng nhân dân
+    ESTIMATE_APPROVED = "estimate_approved"  # dự toán đã được HĐND quyết định (công bố công khai)
+    EXECUTION_QUARTERLY = "execution_quarterly"  # báo cáo thực hiện dự toán quý I / III
+    EXECUTION_SIX_MONTH = "execution_six_month"  # ... 6 tháng đầu năm
+    EXECUTION_NINE_MONTH = "execution_nine_month"  # ... 9 tháng
+    EXECUTION_ANNUAL = "execution_annual"  # ... cả năm / ước thực hiện năm
+    FINAL_ACCOUNTS_PROPOSED = "final_accounts_proposed"  # quyết toán trình HĐND
+    FINAL_ACCOUNTS_APPROVED = "final_accounts_approved"  # quyết toán đã được HĐND phê chuẩn
+    CITIZEN_BUDGET = "citizen_budget"  # ngân sách công dân
+    MEDIUM_TERM_PLAN = "medium_term_plan"  # kế hoạch tài chính / tài chính - NS 03 năm, 5 năm
+    AUDIT_REPORT = "audit_report"  # kết quả kiểm toán (Kiểm toán nhà nước)
+    OTHER = "other"
+
+
+class DocFormat(StrEnum):
+    """How usable a document is (POBI asks for machine-readable tables)."""
+
+    TABLE = "table"  # spreadsheet (XLS/XLSX/ODS/CSV): machine-readable
+    TEXT = "text"  # PDF / DOC / DOCX with a text layer
+    SCANNED = "scanned"  # PDF whose pages are images only (no text layer)
+    ARCHIVE = "archive"  # ZIP / RAR bundle (members read when ZIP)
+    UNREADABLE = "unreadable"  # encrypted, corrupt or of an unknown kind
+    TOO_LARGE = "too_large"  # over the size limit: not downloaded
+
+
+class DateSource(StrEnum):
+    """Where a document's publication date comes from (best first)."""
+
+    LISTING = "listing"  # the date beside the link on the publishing page
+    DOCUMENT = "document"  # the document's own "…, ngày … tháng … năm …"
+    LAST_MODIFIED = "last_modified"  # the HTTP Last-Modified header
+    FIRST_SEEN = "first_seen"  # when pobi first downloaded it
+    NONE = ""
+
+
+class Timeliness(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    NOT_DUE = "not_due"  # the deadline has not passed and nothing is published yet
+    MISSING = "missing"  # the deadline passed and nothing was found
+    UNKNOWN = "unknown"  # found, but no date to judge it by

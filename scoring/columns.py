@@ -14,7 +14,10 @@ from pobi.models import (
     Band,
     Channel,
     Coding,
+    DateSource,
     DeadlineStatus,
+    DocFormat,
+    DocType,
     Era,
     FetchStatus,
     ReplyKind,
@@ -472,3 +475,56 @@ FINANCE_SITES = Table(
     sort_note="province_code, registry first, site_url",
 )
 FIXED_TABLES = (*FIXED_TABLES, FINANCE_SITES)
+# --------------------------------------------------------------------------- budget documents
+# (DESIGN.md §6: documents.csv's columns are a public interface, in this order)
+
+DOCUMENTS = Table(
+    "documents",
+    "Budget documents found",
+    "Các tài liệu ngân sách tìm thấy",
+    "One row per budget document a site links (downloaded once per round), with its type, "
+    "fiscal year and period, the publication date and where that date comes from, its format "
+    "and the SHA-256 of the archived file (empty when it could not be downloaded).",
+    (
+        PROVINCE,
+        C(
+            "site_url",
+            "string",
+            "The site's URL as the registry or sites file gives it",
+            "URL trang",
+        ),
+        C("doc_type", "string", "Kind of budget document", "Loại tài liệu", enum=_values(DocType)),
+        C("fiscal_year", "integer", "Budget (fiscal) year the document is about", "Năm ngân sách"),
+        C(
+            "period",
+            "string",
+            "year, q1–q4 (quarter), h1 (six months), 9m (nine months), multi (several years)",
+            "Kỳ: năm, quý, 6 tháng, 9 tháng, nhiều năm",
+            enum=("year", "q1", "q2", "q3", "q4", "h1", "9m", "multi", ""),
+        ),
+        C("title", "string", "Title as listed (link text, or its row's text)", "Tiêu đề"),
+        C("url", "string", "URL of the file", "URL tệp"),
+        C("found_on", "string", "URL of the page that links it", "Trang chứa liên kết"),
+        C("published_on", "date", "Publication date (see date_source)", "Ngày công khai"),
+        C(
+            "date_source",
+            "string",
+            "Where published_on comes from: listing (date beside the link), document (its own "
+            "'ngày … tháng … năm …'), last_modified (HTTP header), first_seen (pobi's download)",
+            "Nguồn của ngày công khai",
+            enum=_values(DateSource),
+        ),
+        C(
+            "format",
+            "string",
+            "table (spreadsheet), text (PDF/DOC/DOCX with text), scanned (image-only PDF), "
+            "archive (ZIP/RAR), unreadable (encrypted, corrupt), too_large (not downloaded)",
+            "Định dạng",
+            enum=_values(DocFormat),
+        ),
+        C("sha256", "string", "SHA-256 of the archived file", "SHA-256 của tệp lưu trữ"),
+    ),
+    primary_key=("url",),
+    sort_note="province_code, doc_type, fiscal_year, period, url",
+)
+FIXED_TABLES += (DOCUMENTS,)

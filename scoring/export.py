@@ -28,6 +28,7 @@ from pobi.workdays import Calendar
 from scoring import columns as cols
 from scoring.crosswalk import inherited_rows, trends_rows
 from scoring.finance import finance_sites_rows
+from scoring.document_views import documents_rows
 from scoring.rubric import Rubric, load_rubric
 from scoring.statistics import MEASURES, compute_statistics
 from scoring.views import Row, base_tables
@@ -56,7 +57,9 @@ def rubric_for_round(session: Session, round_id: str, rubric: Rubric | None) -> 
     """The rubric the round was scored with (or will be): ``--rubric`` wins, else the stored id."""
     rnd = get_round(session, round_id)
     stored = session.scalars(
-        select(Score.rubric).where(Score.round_id == round_id).limit(1)
+        select(Score.rubric)
+        .where(Score.round_id == round_id, Score.index_name != "transparency")
+        .limit(1)
     ).first()
     if rubric is not None:
         if stored and stored != rubric.id:
@@ -79,6 +82,23 @@ def rubric_for_round(session: Session, round_id: str, rubric: Rubric | None) -> 
         ) from exc
 
 
+def transparency_rubric(session: Session, round_id: str, main: Rubric) -> Rubric | None:
+    """The transparency rubric a round was also scored with (None when it was not)."""
+    if main.index == "transparency":
+        return None
+    stored = session.scalars(
+        select(Score.rubric)
+        .where(Score.round_id == round_id, Score.index_name == "transparency")
+        .limit(1)
+    ).first()
+    if not stored:
+        return None
+    try:
+        return load_rubric(stored)
+    except PobiError:  # a custom transparency rubric file: rows are exported without a version
+        return None
+
+
 def _names(era: Era) -> dict[str, str]:
     return {p.code: p.name for p in provinces(era)}
 
@@ -88,7 +108,13 @@ def score_tables(
 ) -> tuple[list[Row], list[Row], list[Row], cols.Table]:
     """(scores, rankings, wide rows, wide table) read from the store."""
     names = _names(era)
-    order = {ind.id: i for i, ind in enumerate(rubric.indicators)}
+    companion = transparency_rubric(session, round_id, rubric)
+    versions = {rubric.id: rubric.version}
+    listed = list(rubric.indicators)
+    if companion is not None:
+        versions[companion.id] = companion.version
+        listed += list(companion.indicators)
+    order = {ind.id: i for i, ind in enumerate(listed)}
     scores = list(session.scalars(select(Score).where(Score.round_id == round_id)))
     scores.sort(key=lambda s: (s.province_code, order.get(s.indicator, len(order)), s.indicator))
     tidy = [
@@ -105,7 +131,7 @@ def score_tables(
             "explanation_en": s.explanation,
             "explanation_vi": s.explanation_vi,
             "evidence": ";".join(s.evidence or []),
-            "rubric": f"{s.rubric}@{rubric.version}" if s.rubric == rubric.id else s.rubric,
+            "rubric": f"{s.rubric}@{versions[s.rubric]}" if s.rubric in versions else s.rubric,
         }
         for s in scores
     ]
@@ -126,16 +152,25 @@ def score_tables(
             "band": p.band,
             "indicators_applicable": p.indicators_applicable,
             "overrides": overrides.get(p.province_code, 0),
-            "rubric": f"{p.rubric}@{rubric.version}" if p.rubric == rubric.id else p.rubric,
+            "rubric": f"{p.rubric}@{versions[p.rubric]}" if p.rubric in versions else p.rubric,
         }
         for p in index_rows
     ]
-    rankings.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["province_code"]))
-    indicator_ids = [ind.id for ind in rubric.indicators]
+    # participation ranking first, then the transparency ranking (its rubric in the column)
+    transparency = {p.id for p in index_rows if p.index_name == "transparency"}
+    by_id = {id(r): p.id for r, p in zip(rankings, index_rows, strict=True)}
+    rankings.sort(
+        key=lambda r: (
+            by_id[id(r)] in transparency,
+            r["rank"] is None,
+            r["rank"] or 0,
+            r["province_code"],
+        )
+    )
+    indicator_ids = [ind.id for ind in listed]
     extra = sorted({s.indicator for s in scores} - set(indicator_ids))
     wide_table = cols.wide_table(
-        [(ind.id, ind.question_en, ind.question_vi) for ind in rubric.indicators]
-        + [(i, i, i) for i in extra]
+        [(ind.id, ind.question_en, ind.question_vi) for ind in listed] + [(i, i, i) for i in extra]
     )
     by_prov: dict[str, dict[str, Any]] = {}
     for s in scores:
@@ -149,6 +184,8 @@ def score_tables(
         )
         row[s.indicator] = s.answer + ("*" if s.overridden else "")
     for p in index_rows:
+        if p.index_name == "transparency":  # the wide table's index columns: participation
+            continue
         row = by_prov.setdefault(
             p.province_code,
             {
@@ -266,6 +303,7 @@ def export_round(
         (cols.CHANNELS, base["channels"]),
         (cols.REQUESTS, base["requests"]),
         (cols.REPLIES, base["replies"]),
+        (cols.DOCUMENTS, documents_rows(session, round_id)),
         (cols.SCORES, tidy),
         (wide_table, wide),
         (cols.RANKINGS, rankings),
@@ -311,6 +349,9 @@ def export_round(
             result.files.append(path)
         path = out / "CODEBOOK.md"
         extra = _statistics_extra() + "\n\n" + _rubric_extra(rub)
+        companion = transparency_rubric(session, round_id, rub)
+        if companion is not None:
+            extra += "\n\n" + _rubric_extra(companion)
         write_file(path, codebook(tables, meta, extra).encode("utf-8"))
         result.files.append(path)
         if fmt in ("xlsx", "all"):

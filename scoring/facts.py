@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pobi.clock import aware
 from pobi.reviews import rejected_finding_ids
-from pobi.store.tables import CrawlSite, Finding, Message, ProbeRequest
+from pobi.store.tables import CrawlSite, Document, Finding, Message, ProbeRequest
 from pobi.timing import RequestTiming
 
 
@@ -34,6 +35,8 @@ class ProvinceFacts:
     sites: list[CrawlSite] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     requests: list[RequestFacts] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # budget documents found
+    publication: Any = None  # scoring.document_rules.PublicationContext (set by the scorer)
 
     def findings_of(self, channel: str, site_kind: str | None = None) -> list[Finding]:
         return [
@@ -88,6 +91,11 @@ def gather(
     for f in findings:
         if f.province_code in facts:
             facts[f.province_code].findings.append(f)
+    for d in session.scalars(
+        select(Document).where(Document.round_id == round_id).order_by(Document.id)
+    ):
+        if d.province_code in facts:
+            facts[d.province_code].documents.append(d)
     for t in timings:
         if t.province_code in facts and t.request_id in requests:
             facts[t.province_code].requests.append(

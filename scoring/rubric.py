@@ -21,6 +21,7 @@ from pobi.models import Answer
 
 ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 REQUIRED_OPTIONS = ("a", "b", "c", "d")
+INDEXES = ("participation", "transparency")  # a round holds one of each
 NOT_APPLICABLE = {
     "en": "Not applicable (left out of the mean).",
     "vi": "Không áp dụng (không tính vào điểm trung bình).",
@@ -65,6 +66,7 @@ class Rubric:
     path: Path
     sha256: str
     statistics: dict[str, Any] = field(default_factory=dict)
+    index: str = "participation"  # which index it computes: participation | transparency
 
     def indicator(self, indicator_id: str) -> Indicator:
         for ind in self.indicators:
@@ -123,6 +125,11 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
     version = _text(where, head, "version")
     title_en = _text(where, head, "title_en")
     title_vi = _text(where, head, "title_vi")
+    index_name = head.get("index", "participation")
+    if index_name not in INDEXES:
+        raise InputError(
+            f"{where}: 'index' must be one of {', '.join(INDEXES)}, got {index_name!r}"
+        )
 
     pillars_raw = data.get("pillars")
     if not isinstance(pillars_raw, dict) or not pillars_raw:
@@ -233,4 +240,5 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
         path=path,
         sha256=hashlib.sha256(raw).hexdigest(),
         statistics={"follow_up_working_days": follow},
+        index=index_name,
     )

@@ -615,4 +615,14 @@ def check_params(rule: str, params: dict[str, Any]) -> tuple[str | None, dict[st
         return f"parameter 'site_kind' must be one of {kinds}, got {full['site_kind']!r}", {}
     if rule == "reply_time" and not full["a_within"] <= full["b_within"] <= full["c_within"]:
         return "parameters must satisfy a_within <= b_within <= c_within", {}
+    if rule.startswith("document_"):
+        from scoring.document_rules import check_document_params
+
+        if problem := check_document_params(full):
+            return problem, {}
     return None, full
+
+
+# the transparency rubric's rules (budget documents) live in their own module, which adds them
+# to RULES when it is imported (whichever of the two modules is imported first)
+import scoring.document_rules  # noqa: E402, F401

@@ -16,14 +16,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from pobi.clock import aware, now
-from pobi.config import DeadlineSettings
+from pobi.config import DeadlineSettings, DocumentSettings
 from pobi.errors import InputError
 from pobi.models import Answer, Era
+from pobi.publication import survey_year
 from pobi.registry import province, provinces
 from pobi.rounds import get_round
 from pobi.store.tables import ProvinceIndex, Score, ScoreOverride
 from pobi.timing import request_timings
 from pobi.workdays import Calendar
+from scoring.document_rules import PublicationContext
 from scoring.facts import gather
 from scoring.index import band, competition_ranks, points, province_index
 from scoring.rubric import Rubric
@@ -83,6 +85,7 @@ def compute(
     deadlines: DeadlineSettings | None = None,
     at: datetime | None = None,
     progress: Callable[[int], None] | None = None,
+    documents: DocumentSettings | None = None,
 ) -> ScoreResult:
     """Answers, indices and ranks of every province of the round's era (nothing written)."""
     rnd = get_round(session, round_id)
@@ -91,6 +94,15 @@ def compute(
         session, round_id, calendar=calendar, deadlines=deadlines, at=at or now()
     )
     facts = gather(session, round_id, codes, timings)
+    as_of = (at or now()).date()
+    context = PublicationContext(
+        documents or DocumentSettings(),
+        calendar or Calendar(),
+        survey_year(round_id, as_of),
+        as_of,
+    )
+    for f in facts.values():
+        f.publication = context
     overrides = latest_overrides(session, round_id)
     results: dict[str, ProvinceResult] = {}
     for code in codes:
@@ -120,8 +132,13 @@ def write(session: Session, result: ScoreResult) -> None:
     """Replace the round's scores and province_index rows with ``result``."""
     rid = result.round_id
     stamp = now()
-    session.execute(delete(Score).where(Score.round_id == rid))
-    session.execute(delete(ProvinceIndex).where(ProvinceIndex.round_id == rid))
+    index_name = result.rubric.index  # each index replaces only its own rows
+    session.execute(delete(Score).where(Score.round_id == rid, Score.index_name == index_name))
+    session.execute(
+        delete(ProvinceIndex).where(
+            ProvinceIndex.round_id == rid, ProvinceIndex.index_name == index_name
+        )
+    )
     session.flush()
     pillar = {ind.id: ind.pillar for ind in result.rubric.indicators}
     for code, res in result.provinces.items():
@@ -144,6 +161,7 @@ def write(session: Session, result: ScoreResult) -> None:
                     overridden=o is not None,
                     rubric=result.rubric.id,
                     computed_at=stamp,
+                    index_name=index_name,
                 )
             )
         session.add(
@@ -156,6 +174,7 @@ def write(session: Session, result: ScoreResult) -> None:
                 indicators_applicable=sum(1 for a in res.answers.values() if points(a) is not None),
                 rubric=result.rubric.id,
                 computed_at=stamp,
+                index_name=index_name,
             )
         )
     session.flush()

@@ -151,7 +151,18 @@ def score_round_cmd(
                 calendar=Calendar.from_config(ws.config),
                 deadlines=ws.config.deadlines,
                 progress=lambda n: bar.advance(task, n),
+                documents=ws.config.documents,
             )
+            transparency = None
+            if rub.index != "transparency":  # the budget-document index, beside it
+                transparency = score_round(
+                    s,
+                    round_id,
+                    _load("transparency-v1"),
+                    calendar=Calendar.from_config(ws.config),
+                    deadlines=ws.config.deadlines,
+                    documents=ws.config.documents,
+                )
     overridden = sum(len(p.overridden) for p in result.provinces.values())
     console.print(
         f"Round [bold]{round_id}[/bold] scored with {rub.id}@{rub.version}: "
@@ -159,6 +170,11 @@ def score_round_cmd(
         + (f", {overridden} answers overridden" if overridden else "")
         + "."
     )
+    if transparency is not None:
+        console.print(
+            f"Transparency index (budget documents, {transparency.rubric.id}): "
+            f"{transparency.scored} of {len(transparency.provinces)} provinces have an index."
+        )
     if result.scored == 0:
         console.print(
             f"[yellow]No province has an index: round {round_id} has no crawl findings and no "
@@ -183,7 +199,9 @@ def _print_ranking(round_id: str, limit: int | None = None, code: str | None = N
     ws = workspace()
     with ws.store.session() as s:
         era = Era(get_round(s, round_id).era)
-        rows = list(s.scalars(select(ProvinceIndex).where(ProvinceIndex.round_id == round_id)))
+        every = list(s.scalars(select(ProvinceIndex).where(ProvinceIndex.round_id == round_id)))
+        rows = [p for p in every if p.index_name != "transparency"]
+        tindex = {p.province_code: p for p in every if p.index_name == "transparency"}
         if not rows:
             from pobi.errors import NotFoundError
 
@@ -218,9 +236,10 @@ def _print_ranking(round_id: str, limit: int | None = None, code: str | None = N
             console.print(t)
             rows = [p for p in rows if p.province_code == code]
         t = Table(title=f"Ranking / Xếp hạng — round {round_id}")
-        for col in ("rank", "code", "province", "index", "band", "applicable"):
+        for col in ("rank", "code", "province", "index", "band", "applicable", "transparency"):
             t.add_column(col)
         for p in rows[:limit] if limit else rows:
+            tp = tindex.get(p.province_code)
             t.add_row(
                 str(p.rank or "—"),
                 p.province_code,
@@ -228,6 +247,9 @@ def _print_ranking(round_id: str, limit: int | None = None, code: str | None = N
                 "—" if p.index_value is None else f"{p.index_value:.2f}",
                 p.band or "—",
                 str(p.indicators_applicable),
+                "—"
+                if tp is None or tp.index_value is None
+                else f"{tp.index_value:.2f} {tp.band} (#{tp.rank})",
             )
         console.print(t)
 

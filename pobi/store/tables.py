@@ -328,6 +328,10 @@ class Score(Base):
     overridden: Mapped[bool] = mapped_column(Boolean, default=False)
     rubric: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(Ts)
+    # which index the rubric computes: participation | transparency (one round holds both)
+    index_name: Mapped[str] = mapped_column(
+        String(16), default="participation", server_default="participation"
+    )
 
 
 class ScoreOverride(Base):
@@ -348,7 +352,7 @@ class ProvinceIndex(Base):
     """Index, band and rank of a province in a round."""
 
     __tablename__ = "province_index"
-    __table_args__ = (UniqueConstraint("round_id", "province_code"),)
+    __table_args__ = (UniqueConstraint("round_id", "province_code", "index_name"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
     province_code: Mapped[str] = mapped_column(String(8))
@@ -358,7 +362,55 @@ class ProvinceIndex(Base):
     indicators_applicable: Mapped[int] = mapped_column(Integer, default=0)
     rubric: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(Ts)
+    index_name: Mapped[str] = mapped_column(
+        String(16), default="participation", server_default="participation"
+    )
 
 
 Index("ix_messages_round_request", Message.round_id, Message.request_id)
 Index("ix_findings_round_channel", Finding.round_id, Finding.channel)
+
+
+# --------------------------------------------------------------------------- budget documents
+
+
+class Document(Base):
+    """A budget document a site links (documents.csv is a view of this table). One row per
+    (round, URL): a document is downloaded once per round, whichever site links it first."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("round_id", "url"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("crawl_sites.id"), index=True)
+    province_code: Mapped[str] = mapped_column(String(8), index=True)
+    url: Mapped[str] = mapped_column(Text)  # as linked (cleaned)
+    final_url: Mapped[str] = mapped_column(Text, default="")
+    found_on: Mapped[str] = mapped_column(Text, default="")  # the page that links it
+    title: Mapped[str] = mapped_column(Text, default="")  # link text (or its row's text)
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(32))  # FetchStatus of the download
+    http_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content_type: Mapped[str] = mapped_column(String(128), default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    kind: Mapped[str] = mapped_column(String(16), default="")  # pdf | docx | xlsx | zip | ...
+    format: Mapped[str] = mapped_column(String(16), default="")  # DocFormat
+    doc_type: Mapped[str] = mapped_column(String(32), default="")  # DocType
+    fiscal_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    period: Mapped[str] = mapped_column(String(8), default="")  # year | q1..q4 | h1 | 9m | multi
+    listing_date: Mapped[str] = mapped_column(String(10), default="")  # YYYY-MM-DD
+    document_date: Mapped[str] = mapped_column(String(10), default="")
+    last_modified: Mapped[str] = mapped_column(String(10), default="")
+    published_on: Mapped[str] = mapped_column(String(10), default="")  # the best of the above
+    date_source: Mapped[str] = mapped_column(String(16), default="")  # DateSource
+    forms: Mapped[list[Any]] = mapped_column(JSON, default=list)  # Biểu số NN/CK-NSNN present
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)  # how it was classified
+    text_excerpt: Mapped[str] = mapped_column(Text, default="")  # the first 2,000 characters
+    sha256: Mapped[str] = mapped_column(String(64), default="")  # the file's bytes
+    warc_sha256: Mapped[str] = mapped_column(String(64), default="")  # the WARC of the download
+    detail: Mapped[str] = mapped_column(Text, default="")  # problems (encrypted, corrupt, ...)
+    first_seen: Mapped[datetime] = mapped_column(Ts)
+
+
+Index("ix_documents_round_province", Document.round_id, Document.province_code)

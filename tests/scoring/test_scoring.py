@@ -211,12 +211,21 @@ def test_score_cli_custom_rubric_weights(
     assert "channels-only@1.0.0" in result.stdout
     with fresh.store.session() as s:
         scores = list(s.scalars(select(Score).where(Score.round_id == "2026")))
+        # the transparency index (budget documents) is scored beside it, in its own rows
+        assert {sc.rubric for sc in scores if sc.index_name == "transparency"} == {
+            "transparency-v1"
+        }
+        scores = [sc for sc in scores if sc.index_name == "participation"]
         by_prov: dict[str, list[float]] = {}
         for sc in scores:
             assert sc.rubric == "channels-only"
             if sc.pillar == "channels" and sc.points is not None:
                 by_prov.setdefault(sc.province_code, []).append(sc.points)
-        for p in s.scalars(select(ProvinceIndex).where(ProvinceIndex.round_id == "2026")):
+        for p in s.scalars(
+            select(ProvinceIndex).where(
+                ProvinceIndex.round_id == "2026", ProvinceIndex.index_name == "participation"
+            )
+        ):
             vals = by_prov[p.province_code]
             assert p.index_value == round(sum(vals) / len(vals), 2)
     # exporting with the bundled rubric now refuses (scores came from another rubric)
