@@ -424,12 +424,14 @@ async def send_wave(
     try:
         for pk in pks:
             rid, outcome, detail = await _send_one(store, cfg, evidence, pk, submission, limiter)
-            {
-                SendOutcome.ACCEPTED: lambda: report.sent.append(rid),
-                SendOutcome.PERMANENT: lambda: report.rejected.append((rid, detail)),
-                SendOutcome.TEMPORARY: lambda: report.failed.append((rid, detail)),
-                SendOutcome.UNKNOWN: lambda: report.unknown.append((rid, detail)),
-            }[outcome]()
+            if outcome is SendOutcome.ACCEPTED:
+                report.sent.append(rid)
+            elif outcome is SendOutcome.PERMANENT:
+                report.rejected.append((rid, detail))
+            elif outcome is SendOutcome.TEMPORARY:
+                report.failed.append((rid, detail))
+            else:
+                report.unknown.append((rid, detail))
             if on_progress:
                 on_progress(rid, outcome.value)
     finally:

@@ -147,9 +147,9 @@ def test_letters_name_no_tool_and_tag_is_configurable(
 ) -> None:
     from pobi.config import load_config
     from pobi.store.tables import ProbeRequest
+    from probes.classify import classify
     from probes.match import match_message
     from probes.parse import parse as parse_message
-    from probes.classify import classify
     from tests.support.mailservers import TOKEN_SECRET
 
     monkeypatch.setenv("POBI_NOW", "2026-09-01T08:00:00+07:00")  # the amended law's first day
@@ -157,7 +157,7 @@ def test_letters_name_no_tool_and_tag_is_configurable(
     store = Store.open(load_config(home))
     seed_round(store)
     assert pobi(capsys, "probe", "plan", "--round", "r1")[0] == 0
-    code, out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
+    code, _out, err = pobi(capsys, "probe", "send", "--round", "r1", "--send", "--yes")
     assert code == 0, err
     raw = sandbox.messages("stc@hanoi.sandbox.test")[0].raw
     msg = email.message_from_bytes(raw, policy=default)
