@@ -188,6 +188,8 @@ def _timing_frame(session: Any, round_id: str) -> pd.DataFrame:
         "days_to_substantive",
         "days_elapsed",
         "deadline_status",
+        "wave",
+        "channel",
     ]
     return pd.DataFrame(
         [
@@ -205,6 +207,8 @@ def _timing_frame(session: Any, round_id: str) -> pd.DataFrame:
                 t.days_to_substantive,
                 t.days_elapsed,
                 t.deadline_status.value,
+                t.wave,
+                t.channel,
             ]
             for t in timings
         ],
@@ -798,6 +802,8 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                     _iso(t.first_reply_at),
                     _iso(t.first_human_reply_at),
                     t.deadline_status,
+                    t.wave,
+                    t.channel,
                 )
                 for t in timing.itertuples()
             ]
@@ -811,6 +817,8 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                 "first_reply_at",
                 "first_human_reply_at",
                 "deadline_status",
+                "wave",
+                "channel",
             ]
         elif name == "replies":
             cal = _calendar()

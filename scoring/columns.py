@@ -18,6 +18,7 @@ from pobi.models import (
     Era,
     FetchStatus,
     ReplyKind,
+    RequestChannel,
     RequestState,
     SiteKind,
 )
@@ -153,6 +154,20 @@ REQUESTS = Table(
             "Against the legal deadline (working days); as of the export",
             "Tình trạng so với thời hạn luật định",
             enum=_values(DeadlineStatus),
+        ),
+        C(
+            "wave",
+            "integer",
+            "Wave reached when a person first replied, or so far: 1 = the request, 2 = after the "
+            "first reminder, ...",
+            "Đợt gửi (1 = yêu cầu, 2 = sau lần nhắc thứ nhất...) khi được trả lời hoặc đến nay",
+        ),
+        C(
+            "channel",
+            "string",
+            "How the request was made",
+            "Kênh gửi yêu cầu",
+            enum=_values(RequestChannel),
         ),
     ),
     primary_key=("request_id",),

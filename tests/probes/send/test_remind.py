@@ -186,3 +186,45 @@ def test_letters_name_no_tool_and_tag_is_configurable(
         m = match_message(p, classify(p), RoundRequests(s, "r1"), TOKEN_SECRET)
         assert m.request_id == r.id and m.method.value == "subject_tag"
     store.close()
+
+
+def test_response_per_wave(
+    sent_round: Store,
+    sandbox: MailSandbox,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pobi.timing import request_timings
+    from scoring.statistics import compute_statistics
+
+    monkeypatch.setenv("POBI_NOW", LATER)
+    args = ("probe", "remind", "--round", "r1", "--after", "5", "--send", "--yes")
+    assert pobi(capsys, *args)[0] == 0
+    # Hai Phong answers after the first reminder
+    monkeypatch.setenv("POBI_NOW", "2026-03-18T09:00:00+07:00")
+    with sent_round.session() as s:
+        s.add(
+            Message(
+                round_id="r1",
+                message_id="<answer-2@haiphong.sandbox.test>",
+                raw_sha256="1" * 64,
+                source="test",
+                from_addr="sotaichinh@haiphong.sandbox.test",
+                received_at=now(),
+                kind="human",
+                request_id=request(sent_round, "sotaichinh@haiphong.sandbox.test").id,
+                match_method="thread",
+                stored_at=now(),
+            )
+        )
+    with sent_round.session() as s:
+        timings = {t.recipient: t for t in request_timings(s, "r1")}
+    assert timings[ANSWERED].wave == 1 and timings["sotaichinh@haiphong.sandbox.test"].wave == 2
+    assert timings["stc@hanoi.sandbox.test"].wave == 2  # reminded, not answered (so far)
+    assert {t.channel for t in timings.values()} == {"email"}
+    stats, _ = compute_statistics("r1", "current", list(timings.values()))
+    got = {r["measure"]: (r["k"], r["n"]) for r in stats if r["group"] == "all"}
+    assert got["human_reply_wave_1_rate"] == (1, 4)
+    assert got["human_reply_wave_2_rate"] == (1, 3)
+    assert got["human_reply_by_wave_2_rate"] == (2, 4)
+    assert "human_reply_rate_email" not in got  # one channel only: no per-channel rows
