@@ -60,8 +60,17 @@ class RequestTiming:
 
 
 def latest_codings(session: Session, round_id: str) -> dict[int, str]:
-    """message pk -> latest coding value (append-only history, newest wins)."""
-    return newest_values(session, MessageCoding.message_pk, MessageCoding.coding, Message, round_id)
+    """message pk -> latest coding value (append-only history, newest wins), except that an
+    adjudicator's code (role ``adjudicator``, two-coder design) wins over the coders' codes."""
+    out = newest_values(session, MessageCoding.message_pk, MessageCoding.coding, Message, round_id)
+    for pk, coding in session.execute(
+        select(MessageCoding.message_pk, MessageCoding.coding)
+        .join(Message, Message.id == MessageCoding.message_pk)
+        .where(Message.round_id == round_id, MessageCoding.role == "adjudicator")
+        .order_by(MessageCoding.id)
+    ):
+        out[pk] = coding
+    return out
 
 
 def request_timings(

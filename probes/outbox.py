@@ -269,11 +269,7 @@ def write_previews(
     folder = outbox_dir(cfg, round_id)
     folder.mkdir(parents=True, exist_ok=True)
     out: list[Path] = []
-    for req in session.scalars(
-        select(ProbeRequest)
-        .where(ProbeRequest.round_id == round_id, ProbeRequest.state.in_(SENDABLE))
-        .order_by(ProbeRequest.n)
-    ):
+    for req in sendable(session, round_id):
         if req.eml_sha256:
             raw = evidence.read(req.eml_sha256)
         else:
@@ -288,7 +284,11 @@ def sendable(session: Session, round_id: str) -> list[ProbeRequest]:
     return list(
         session.scalars(
             select(ProbeRequest)
-            .where(ProbeRequest.round_id == round_id, ProbeRequest.state.in_(SENDABLE))
+            .where(
+                ProbeRequest.round_id == round_id,
+                ProbeRequest.state.in_(SENDABLE),
+                ProbeRequest.channel == "email",  # a postal letter's draft is never e-mailed
+            )
             .order_by(ProbeRequest.n)
         )
     )
