@@ -147,3 +147,54 @@ def import_legacy_cmd(
         f"Round {report.round_id} (legacy era, rubric {report.rubric}): {report.rows} results, "
         f"{report.indices} province indices."
     )
+
+
+@survey_app.command("trends")
+def trends_cmd(
+    round_id: Annotated[str, typer.Option("--round", "-r", help="The round to read trends on.")],
+    rounds: Annotated[
+        str, typer.Option("--rounds", help="Earlier rounds to join, comma-separated.")
+    ],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="TOML file declaring how another rubric's index reads on this round's "
+            "(default: $POBI_HOME/rubric-mappings.toml).",
+        ),
+    ] = None,
+) -> None:
+    """Show a trend across rounds, refusing rounds scored with another rubric unless mapped.
+
+    Xu hướng qua các vòng; từ chối ghép các vòng chấm theo bộ tiêu chí khác nếu không có ánh xạ.
+    """
+    from scoring.crosswalk import trends_rows
+    from scoring.trendjoin import check_joinable, load_mappings, round_rubric
+
+    ws = workspace()
+    path = mapping or ws.config.home / "rubric-mappings.toml"
+    if mapping is not None and not mapping.is_file():
+        from pobi.errors import InputError
+
+        raise InputError(f"No mapping file {mapping}")
+    maps = load_mappings(path)
+    wanted = [round_id, *[r.strip() for r in rounds.split(",") if r.strip()]]
+    with ws.store.session() as s:
+        base = round_rubric(s, round_id)
+        joined = check_joinable(s, wanted, base, maps)
+        rows = [r for r in trends_rows(s, base, maps) if r["round"] in joined]
+    table = Table(title=f"Trends on rubric {base}: rounds {', '.join(wanted)}")
+    for col in ("round", "current_code", "index", "band", "method"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["round"],
+            r["current_code"],
+            "" if r["index"] is None else f"{r['index']:.2f}",
+            r["band"],
+            r["method"],
+        )
+    console.print(table)
+    for rid, m in joined.items():
+        if m.source != m.target:
+            console.print(f"{rid}: {m.source} -> {m.target} by the declared mapping ({m.why})")
