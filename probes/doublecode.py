@@ -14,15 +14,19 @@ their newest row is their code.
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pobi.clock import now
-from pobi.errors import InputError, StateError
+from pobi.errors import CsvRowError, InputError, PobiError, StateError
 from pobi.models import CoderRole, Coding, ReplyKind
 from pobi.store.tables import Coder, Message, MessageCoding
+from probes.lookup import find_message
 from probes.text import clean
 
 
@@ -175,3 +179,62 @@ def adjudicate(
     session.add(row)
     session.flush()
     return row
+
+
+def import_codes(session: Session, path: Path, round_id: str, name: str, role: CoderRole) -> int:
+    """A coder's (or the adjudicator's) codes from a CSV ``message_id,code[,note]``: every line is
+    checked first (unknown message, bad code, duplicate, not a human reply); one bad line and
+    nothing is stored. Returns the number of codes stored."""
+    require_coder(session, name, role)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if header[:2] != ["message_id", "code"] or not set(header[2:]) <= {"note", "reason"}:
+        raise CsvRowError(str(path), [(1, "header must be message_id,code[,note]")])
+    reader.fieldnames = header
+    problems: list[tuple[int, str]] = []
+    planned: list[tuple[Message, Coding, str]] = []
+    seen: dict[int, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            problems.append((line, "more fields than the header has columns"))
+            continue
+        ref, value = (row.get("message_id") or "").strip(), (row.get("code") or "").strip()
+        note = (row.get("note") or row.get("reason") or "").strip()
+        if not ref and not value:
+            continue
+        try:
+            coding = Coding(value.lower())
+        except ValueError:
+            problems.append((line, f"code {value!r} is not one of {', '.join(Coding)}"))
+            continue
+        try:
+            msg = find_message(session, ref, round_id)
+        except PobiError as exc:
+            problems.append((line, exc.message))
+            continue
+        if msg.kind != ReplyKind.HUMAN.value:
+            problems.append((line, f"message {ref} is a {msg.kind}, not a human reply"))
+            continue
+        if msg.id in seen:
+            problems.append((line, f"message {ref} is also on line {seen[msg.id]}"))
+            continue
+        if role is CoderRole.ADJUDICATOR and not note:
+            problems.append((line, "the adjudicator's reason (note) is missing"))
+            continue
+        seen[msg.id] = line
+        planned.append((msg, coding, note))
+    if problems:
+        raise CsvRowError(str(path), problems)
+    for msg, coding, note in planned:
+        if role is CoderRole.ADJUDICATOR:
+            adjudicate(session, msg, coding, adjudicator=name, note=note)
+        else:
+            code_blind(session, msg, coding, coder=name, note=note)
+    return len(planned)

@@ -76,6 +76,10 @@ def blind_cmd(
         ),
     ] = None,
     note: Annotated[str, typer.Option("--note", help="Free text kept with the code.")] = "",
+    import_file: Annotated[
+        Path | None,
+        typer.Option("--import", help="CSV message_id,code[,note]: all your codes at once."),
+    ] = None,
 ) -> None:
     """Code human replies blind: you never see another coder's code.
 
@@ -92,6 +96,12 @@ def blind_cmd(
 
     ws = workspace()
     with ws.store.session() as s:
+        if import_file is not None:
+            from probes.doublecode import import_codes
+
+            n = import_codes(s, import_file, round_id, coder, _role("coder"))
+            console.print(f"{n} codes by {escape(coder)} stored.")
+            return
         if message is None:
             todo = blind_queue(s, round_id, coder)
             console.print(f"{len(todo)} replies for {escape(coder)} to code (round {round_id}).")
@@ -153,18 +163,31 @@ def disagreements_cmd(
 
 def adjudicate_cmd(
     round_id: RoundOpt,
-    message: Annotated[str, typer.Option("--message", "-m", help="Message number or Message-ID.")],
-    code: Annotated[str, typer.Option("--code", help="The code that wins.")],
     adjudicator: Annotated[str, typer.Option("--adjudicator", help="Registered adjudicator.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the code).")],
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="Message number or Message-ID.")
+    ] = None,
+    code: Annotated[str, typer.Option("--code", help="The code that wins.")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the code).")] = "",
+    import_file: Annotated[
+        Path | None,
+        typer.Option("--import", help="CSV message_id,code,reason: many decisions at once."),
+    ] = None,
 ) -> None:
     """Settle a disagreement: the adjudicator's code wins (append-only)."""
+    from pobi.errors import InputError
     from probes.coding import parse_coding
-    from probes.doublecode import adjudicate
+    from probes.doublecode import adjudicate, import_codes
     from probes.lookup import find_message
 
     ws = workspace()
     with ws.store.session() as s:
+        if import_file is not None:
+            n = import_codes(s, import_file, round_id, adjudicator, _role("adjudicator"))
+            console.print(f"{n} adjudications by {escape(adjudicator)} stored.")
+            return
+        if message is None or not code:
+            raise InputError("Give --message and --code (or --import FILE).")
         msg = find_message(s, message, round_id)
         c = parse_coding(code)
         adjudicate(s, msg, c, adjudicator=adjudicator, note=reason)
