@@ -93,6 +93,17 @@ def test_two_blind_coders_adjudicator_and_exports(
     for name in ("lan", "minh"):
         assert invoke("probe", "coders", "add", name, env=env).returncode == 0
     assert invoke("probe", "coders", "add", "hoa", "--adjudicator", env=env).returncode == 0
+    # a file with one bad line: named, nothing stored
+    bad = tmp_path / "lan.csv"
+    bad.write_text(
+        f"message_id,code,note\n{msgs[0].id},substantive,\n{msgs[1].id},maybe,\n999999,partial,\n",
+        encoding="utf-8",
+    )
+    r = invoke("probe", "blind", "--round", "2026", "--coder", "lan", "--import", str(bad), env=env)
+    assert r.returncode == 2 and "lan.csv:3: code 'maybe'" in r.stderr, r.stderr
+    assert "lan.csv:4: " in r.stderr
+    with fresh.store.session() as s:
+        assert s.scalar(select(func.count(MessageCoding.id))) == before
     # lan codes all four; minh agrees on three and disagrees on the last
     codes_lan = ["substantive", "refusal", "partial", "substantive"]
     codes_minh = ["substantive", "refusal", "partial", "acknowledgment"]
