@@ -228,3 +228,60 @@ def test_response_per_wave(
     assert got["human_reply_wave_2_rate"] == (1, 3)
     assert got["human_reply_by_wave_2_rate"] == (2, 4)
     assert "human_reply_rate_email" not in got  # one channel only: no per-channel rows
+
+
+def test_crash_after_data_is_reconciled_never_sent_twice(
+    sent_round: Store,
+    sandbox: MailSandbox,
+    home: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run that handed a reminder to the server and died before recording it: the next run
+    finds it in the Sent folder (marks it sent) and a reminder it never submitted is sent once."""
+    import asyncio
+
+    from pobi.config import load_config
+    from pobi.models import RequestState
+    from probes.remind import ReminderComposer, plan_wave, queue_reminder, wave_transition
+    from probes.smtp import Submission
+
+    monkeypatch.setenv("POBI_NOW", LATER)
+    cfg = load_config(home)
+    ev = EvidenceStore(home / "evidence")
+    with sent_round.session() as s:
+        composer = ReminderComposer.for_round(s, cfg, ev, "r1")
+        plan = plan_wave(s, "r1", 2, 5)
+        assert len(plan.due) == 3
+        rows = [queue_reminder(s, composer, due, 2) for due in plan.due]
+        s.flush()
+        handed, never = rows[0], rows[1]
+        for row in (handed, never):
+            wave_transition(s, row, RequestState.SENDING, "attempt 1 (the run then died)")
+        s.add(
+            WaveEvent(
+                wave_pk=handed.id, to_state="sending", detail="DATA: message handed", at=now()
+            )
+        )
+        raw = ev.read(handed.eml_sha256)
+        target = next(d.request for d in plan.due if d.request.id == handed.request_id)
+        sender, recipient = target.reply_address, target.recipient
+
+    async def hand_over() -> None:
+        sub = Submission(cfg.smtp, cfg.secret("smtp_password"))
+        try:
+            await sub.send(sender, recipient, raw)
+        finally:
+            await sub.close()
+
+    asyncio.run(hand_over())  # the server took it; the run "died" before recording
+    assert sandbox.accepted == 5
+    code, out, err = pobi(
+        capsys, "probe", "remind", "--round", "r1", "--after", "5", "--send", "--yes"
+    )
+    assert code == 0, err + out
+    assert "found in the Sent folder -> sent" in out
+    assert sandbox.accepted == 7  # the two others once each; the handed one not again
+    assert len(sandbox.messages(recipient)) == 2  # the request and one reminder
+    with sent_round.session() as s:
+        assert {w.state for w in s.scalars(select(RequestWave))} == {"sent"}
