@@ -27,7 +27,7 @@ from pobi.store.tables import ProbeRequest
 from probes.channels import new_request
 from probes.law import law_in_force
 from probes.outbox import round_ask
-from probes.template import load_template, render, require_requester
+from probes.template import Letter, load_template, render, require_requester
 from probes.token import reply_address, subject_tag
 
 FONTS = (
@@ -48,29 +48,25 @@ def _font() -> str:
     )
 
 
-def write_letter_pdf(
+def prepare_letter(
     session: Session,
     cfg: Config,
     round_id: str,
     province_code: str,
-    address: str,
+    recipient: str,
     kind: str,
-    out: Path,
-) -> Path:
-    from fpdf import FPDF
-
+    channel: RequestChannel,
+) -> tuple[ProbeRequest, Letter]:
+    """The request (planned as a ``draft`` of ``channel`` if new) and its letter, carrying the
+    request's own reply address and subject tag and citing the law in force today."""
     rnd = get_round(session, round_id)
     require_requester(cfg.requester)
     unit = province(rnd.era, province_code)
-    address = " ".join((address or "").split())
-    if not address:
-        raise InputError("--address: the agency's postal address.")
-    font = _font()
     req = session.scalar(
         select(ProbeRequest).where(
             ProbeRequest.round_id == round_id,
             ProbeRequest.province_code == unit.code,
-            ProbeRequest.recipient == address,
+            ProbeRequest.recipient == recipient,
         )
     )
     if req is None:
@@ -78,14 +74,14 @@ def write_letter_pdf(
             session,
             round_id,
             unit.code,
-            RequestChannel.POSTAL,
-            address,
+            channel,
+            recipient,
             kind=kind,
             template=cfg.probes.template,
-            detail="letter printed for registered mail",
+            detail=f"{channel.value} request prepared",
         )
-    elif req.channel != RequestChannel.POSTAL.value:
-        raise InputError(f"{address} is already a {req.channel} request ({req.id}).")
+    elif req.channel != channel.value:
+        raise InputError(f"{recipient} is already a {req.channel} request ({req.id}).")
     when = now()
     law = law_in_force(when)
     reply = reply_address(
@@ -108,6 +104,28 @@ def write_letter_pdf(
         law_en=law.en,
     )
     req.law, req.reply_address, req.subject = law.id, reply, letter.subject
+    session.flush()
+    return req, letter
+
+
+def write_letter_pdf(
+    session: Session,
+    cfg: Config,
+    round_id: str,
+    province_code: str,
+    address: str,
+    kind: str,
+    out: Path,
+) -> Path:
+    from fpdf import FPDF
+
+    address = " ".join((address or "").split())
+    if not address:
+        raise InputError("--address: the agency's postal address.")
+    font = _font()
+    _req, letter = prepare_letter(
+        session, cfg, round_id, province_code, address, kind, RequestChannel.POSTAL
+    )
     pdf = FPDF(format="A4")
     pdf.set_creator("")
     pdf.set_producer("")  # a citizen's letter names no tool

@@ -31,6 +31,7 @@ def register(probe_app: typer.Typer) -> None:
     probe_app.command("adjudicate")(adjudicate_cmd)
     probe_app.command("letter")(letter_cmd)
     probe_app.command("log-request")(log_request_cmd)
+    probe_app.command("form")(form_cmd)
 
 
 @coders_app.command("add")
@@ -275,3 +276,98 @@ def log_request_cmd(
             researcher=researcher,
         )
         console.print(f"Request {req.id} ({req.channel}) to {escape(req.recipient)} recorded.")
+
+
+def form_cmd(
+    round_id: RoundOpt,
+    province: Annotated[str, typer.Option("--province", help="Province code, e.g. 01.")],
+    url: Annotated[str, typer.Option("--url", help="The portal's Q&A or feedback form.")],
+    kind: Annotated[
+        str, typer.Option("--kind", help="finance | portal | override (addressee line).")
+    ] = "portal",
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Seconds to wait for you to submit.")
+    ] = 900.0,
+    headless: Annotated[
+        bool, typer.Option("--headless", help="No window (only for forms a script submits).")
+    ] = False,
+) -> None:
+    """Fill the portal's own Q&A / feedback form from the request; you solve any CAPTCHA and submit.
+
+    Điền biểu mẫu hỏi đáp / góp ý của cổng thông tin từ nội dung yêu cầu; bạn nhập mã xác nhận
+    và bấm gửi.
+
+    A Chromium window opens with the form filled in (name, e-mail, phone, address, title, the
+    request's text); fields pobi does not recognise, the CAPTCHA above all, are left to you.
+    Check the form and press the portal's own submit button. The filled form, the confirmation
+    page and their screenshots are stored as evidence and the request (channel portal_form)
+    counts from that moment. pobi never presses submit itself.
+
+    Example: pobi probe form --round 2026 --province 01 --url https://hanoi.gov.vn/hoi-dap/gui
+    """
+    import tempfile
+
+    from crawler.browser import find_browser
+    from crawler.formfill import fill_form
+    from pobi.config import FULL_BROWSERS
+    from pobi.models import RequestChannel
+    from probes.channels import log_request
+    from probes.postal import prepare_letter
+
+    ws = workspace()
+    cfg = ws.config
+    with ws.store.session() as s:
+        req, letter = prepare_letter(
+            s, cfg, round_id, province, url.strip(), kind, RequestChannel.PORTAL_FORM
+        )
+        request_id = req.id
+    values = {
+        "name": cfg.requester.full_name,
+        "email": cfg.requester.email,
+        "phone": cfg.requester.phone,
+        "address": cfg.requester.address,
+        "title": letter.subject,
+        "content": letter.body,
+    }
+    browser = find_browser(cfg).path
+    if not headless:  # a person must see the window: the full browser, not the headless shell
+        browser = next((b for b in FULL_BROWSERS if Path(b).exists()), browser)
+    console.print(
+        f"Request {request_id}: opening {escape(url)} — check the form, solve any CAPTCHA and "
+        f"submit it within {timeout:.0f} s (kiểm tra, nhập mã xác nhận và bấm gửi)."
+    )
+    ev = fill_form(
+        url,
+        values,
+        browser_path=browser,
+        headless=headless,
+        timeout_s=timeout,
+        loopback_only=cfg.crawl.browser_loopback_only,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        files = []
+        for name, data in (
+            ("filled-form.html", ev.filled_html),
+            ("filled-form.png", ev.filled_png),
+            ("confirmation.html", ev.confirmation_html),
+            ("confirmation.png", ev.confirmation_png),
+        ):
+            path = Path(tmp) / name
+            path.write_bytes(data)
+            files.append(path)
+        with ws.store.session() as s:
+            log_request(
+                s,
+                ws.evidence,
+                round_id,
+                province_code=province,
+                channel="portal_form",
+                to=url.strip(),
+                note=f"submitted by a person; confirmation page {ev.confirmation_url}; "
+                f"filled: {', '.join(sorted(ev.filled))}; left to the person: "
+                f"{', '.join(ev.left) or 'nothing'}",
+                files=files,
+            )
+    console.print(
+        f"Submitted; evidence stored (4 files). Confirmation page: {escape(ev.confirmation_url)}"
+    )
