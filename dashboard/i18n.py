@@ -376,3 +376,32 @@ def t(key: str, lang: str = "vi", **fmt: object) -> str:
         return f"⟨{key}⟩"
     text = entry.get(lang) or entry["vi"]
     return text.format(**fmt) if fmt else text
+
+
+# ---------------------------------------------------------------- survey (issue 17)
+TEXT.update(
+    {
+        "disagreements_title": {
+            "vi": "Bất đồng giữa người mã hóa (người phân xử quyết định)",
+            "en": "Coder disagreements (for the adjudicator)",
+        },
+        "no_disagreements": {
+            "vi": "Không có bất đồng nào chờ phân xử.",
+            "en": "No disagreement is waiting for the adjudicator.",
+        },
+        "col_codes": {"vi": "Mã của từng người", "en": "Each coder's code"},
+        "adjudicate": {"vi": "Phân xử (mã này được dùng)", "en": "Adjudicate (this code wins)"},
+        "saved_adjudication": {
+            "vi": "Đã lưu phân xử thư {id}.",
+            "en": "Saved the adjudication of message {id}.",
+        },
+        "disputes_title": {
+            "vi": "Khiếu nại và phản hồi của tỉnh",
+            "en": "Disputes (right of reply)",
+        },
+        "no_disputes": {
+            "vi": "Chưa có khiếu nại nào về kết quả của tỉnh này.",
+            "en": "Nobody has disputed this province's results.",
+        },
+    }
+)

@@ -188,6 +188,8 @@ def _timing_frame(session: Any, round_id: str) -> pd.DataFrame:
         "days_to_substantive",
         "days_elapsed",
         "deadline_status",
+        "wave",
+        "channel",
     ]
     return pd.DataFrame(
         [
@@ -205,6 +207,8 @@ def _timing_frame(session: Any, round_id: str) -> pd.DataFrame:
                 t.days_to_substantive,
                 t.days_elapsed,
                 t.deadline_status.value,
+                t.wave,
+                t.channel,
             ]
             for t in timings
         ],
@@ -798,6 +802,8 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                     _iso(t.first_reply_at),
                     _iso(t.first_human_reply_at),
                     t.deadline_status,
+                    t.wave,
+                    t.channel,
                 )
                 for t in timing.itertuples()
             ]
@@ -811,6 +817,8 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                 "first_reply_at",
                 "first_human_reply_at",
                 "deadline_status",
+                "wave",
+                "channel",
             ]
         elif name == "replies":
             cal = _calendar()
@@ -1086,3 +1094,126 @@ def request_text(evidence_dir: str, sha256: str) -> str | None:
     part = msg.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
     body = part.get_content() if part is not None else ""
     return f"{headers}\n\n{body}".strip()
+
+
+# --------------------------------------------------------------------------- survey (issue 17)
+
+
+@st.cache_data(show_spinner=False, ttl=TTL)
+def review_disagreements(url: str, version: str, round_id: str) -> pd.DataFrame:
+    """Human replies whose blind coders disagree and no adjudicator has decided (for the
+    adjudicator: the codes are shown here, never on a coder's own view)."""
+    from pobi.store.tables import Message as Msg
+    from pobi.store.tables import MessageCoding as MC
+
+    with _store(url).session() as s:
+        codes: dict[int, dict[str, str]] = {}
+        settled: set[int] = set()
+        for pk, coder, coding, role in s.execute(
+            select(MC.message_pk, MC.coder, MC.coding, MC.role)
+            .join(Msg, Msg.id == MC.message_pk)
+            .where(Msg.round_id == round_id, MC.role.in_(("coder", "adjudicator")))
+            .order_by(MC.id)
+        ):
+            if role == "adjudicator":
+                settled.add(pk)
+            else:
+                codes.setdefault(pk, {})[coder] = coding
+        open_pks = [
+            pk
+            for pk, by in codes.items()
+            if pk not in settled and len(by) >= 2 and len(set(by.values())) > 1
+        ]
+        rows = []
+        if open_pks:
+            for m in s.scalars(select(Msg).where(Msg.id.in_(open_pks)).order_by(Msg.id)):
+                rows.append(
+                    (
+                        m.id,
+                        m.request_id or "",
+                        m.subject,
+                        ", ".join(f"{k}: {v}" for k, v in sorted(codes[m.id].items())),
+                        m.body_text,
+                    )
+                )
+    return pd.DataFrame(rows, columns=["pk", "request_id", "subject", "codes", "body_text"])
+
+
+def write_adjudication(
+    url: str, message_pk: int, coding: str, reason: str, adjudicator: str
+) -> int:
+    """The adjudicator's code (role adjudicator, append-only); only a registered adjudicator."""
+    from pobi.store.tables import Coder
+
+    adjudicator, reason = _need(adjudicator, reason)
+    coding = _member(Coding, coding)
+    with _store(url).session() as s:
+        who = s.get(Coder, adjudicator)
+        if who is None or who.role != "adjudicator":
+            raise InputError(
+                f"{adjudicator!r} is not a registered adjudicator / không phải người phân xử "
+                "(pobi probe coders add NAME --adjudicator)"
+            )
+        if s.get(Message, message_pk) is None:
+            raise NotFoundError(f"No message {message_pk}")
+        row = MessageCoding(
+            message_pk=message_pk,
+            coding=coding,
+            note=reason,
+            coder=adjudicator,
+            role="adjudicator",
+            at=now(),
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+@st.cache_data(show_spinner=False, ttl=TTL)
+def province_disputes(url: str, version: str, round_id: str, code: str) -> pd.DataFrame:
+    """A province's disputes (right of reply) with the newest decision and the change it made."""
+    from pobi.store.tables import Dispute, DisputeDecision
+
+    with _store(url).session() as s:
+        latest: dict[int, DisputeDecision] = {}
+        for d in s.scalars(
+            select(DisputeDecision)
+            .join(Dispute, Dispute.id == DisputeDecision.dispute_id)
+            .where(Dispute.round_id == round_id, Dispute.province_code == code)
+            .order_by(DisputeDecision.id)
+        ):
+            latest[d.dispute_id] = d
+        rows = []
+        for d in s.scalars(
+            select(Dispute)
+            .where(Dispute.round_id == round_id, Dispute.province_code == code)
+            .order_by(Dispute.id)
+        ):
+            dec = latest.get(d.id)
+            rows.append(
+                (
+                    d.id,
+                    f"finding #{d.finding_id}" if d.target == "finding" else d.indicator,
+                    d.filed_by,
+                    aware(d.filed_at),
+                    d.claim,
+                    len(d.evidence or []),
+                    dec.decision if dec else "",
+                    dec.reason if dec else "",
+                    dec.change if dec else "",
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "dispute_id",
+            "target",
+            "filed_by",
+            "filed_at",
+            "claim",
+            "evidence_files",
+            "decision",
+            "reason",
+            "change",
+        ],
+    )

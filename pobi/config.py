@@ -115,7 +115,8 @@ class ImapSettings:
 class ProbeSettings:
     reply_local: str = ""  # local part of the reply address: <local>+<token>@<domain>
     reply_domain: str = ""
-    template: str = "lai-2026-v1"
+    template: str = "lai-2026-v2"  # v2 cites the law in force on the letter's date
+    subject_tag: str = "POBI"  # [<tag>-<round>-<n>] in subjects; e.g. "YC" so no tool is named
 
 
 @dataclass

@@ -251,3 +251,38 @@ class Timeliness(StrEnum):
     NOT_DUE = "not_due"  # the deadline has not passed and nothing is published yet
     MISSING = "missing"  # the deadline passed and nothing was found
     UNKNOWN = "unknown"  # found, but no date to judge it by
+# --------------------------------------------------------------------------- survey (issue 17)
+
+
+class RequestChannel(StrEnum):
+    """How a request reached the agency (requests.csv ``channel``)."""
+
+    EMAIL = "email"
+    PORTAL_FORM = "portal_form"  # the portal's own Q&A / feedback form, submitted by a person
+    POSTAL = "postal"  # a printed letter sent by registered mail
+    PHONE = "phone"  # a phone call, logged by the caller
+
+
+class CallOutcome(StrEnum):
+    """What a phone call gave (contact_logs.outcome)."""
+
+    ANSWERED = "answered"  # someone answered the question (counts as a human reply)
+    REFERRED = "referred"  # sent elsewhere (counts as a human reply)
+    REFUSED = "refused"  # refused to answer (counts as a human reply)
+    NO_ANSWER = "no_answer"  # nobody picked up, or the line rang out
+    WRONG_NUMBER = "wrong_number"
+
+
+class CoderRole(StrEnum):
+    CODER = "coder"
+    ADJUDICATOR = "adjudicator"
+
+
+class DisputeTarget(StrEnum):
+    FINDING = "finding"
+    SCORE = "score"
+
+
+class DisputeOutcome(StrEnum):
+    UPHELD = "upheld"  # the dispute is right: the finding or score was changed
+    REJECTED = "rejected"  # the evidence stands; nothing changed

@@ -14,6 +14,8 @@ Definitions (DESIGN.md §7, Law 104/2016; days from :mod:`pobi.workdays`):
   reply) · ``on_time`` (first human reply within the deadline) · ``late`` (after it) ·
   ``overdue`` (no human reply and the deadline has passed) · ``pending`` (not yet).
 - ``substantive_within_full``: the substantive answer came within ``deadlines.full`` (15) days.
+- ``wave``: 1 + the reminders (``request_waves``) sent before the first human reply (all sent
+  reminders when there is none): the wave at which the request was answered, or has reached.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from pobi.clock import aware, now
 from pobi.config import DeadlineSettings
 from pobi.models import Coding, DeadlineStatus, ReplyKind, RequestState
 from pobi.store.history import newest_values
-from pobi.store.tables import Message, MessageCoding, ProbeRequest
+from pobi.store.tables import Message, MessageCoding, ProbeRequest, RequestWave
 from pobi.workdays import Calendar
 
 SENT_STATES = {RequestState.SENT.value, RequestState.BOUNCED.value}
@@ -51,11 +53,24 @@ class RequestTiming:
     deadline_status: DeadlineStatus
     substantive_within_full: bool | None
     codings: tuple[str, ...]  # latest coding of each human reply, in time order
+    # issue 17: how the request was made, and the wave it had reached when a person first
+    # answered (or has reached so far): 1 = the request itself, 2 = after the first reminder...
+    channel: str = "email"
+    wave: int = 1
 
 
 def latest_codings(session: Session, round_id: str) -> dict[int, str]:
-    """message pk -> latest coding value (append-only history, newest wins)."""
-    return newest_values(session, MessageCoding.message_pk, MessageCoding.coding, Message, round_id)
+    """message pk -> latest coding value (append-only history, newest wins), except that an
+    adjudicator's code (role ``adjudicator``, two-coder design) wins over the coders' codes."""
+    out = newest_values(session, MessageCoding.message_pk, MessageCoding.coding, Message, round_id)
+    for pk, coding in session.execute(
+        select(MessageCoding.message_pk, MessageCoding.coding)
+        .join(Message, Message.id == MessageCoding.message_pk)
+        .where(Message.round_id == round_id, MessageCoding.role == "adjudicator")
+        .order_by(MessageCoding.id)
+    ):
+        out[pk] = coding
+    return out
 
 
 def request_timings(
@@ -70,6 +85,13 @@ def request_timings(
     deadlines = deadlines or DeadlineSettings()
     at = aware(at or now())
     codings = latest_codings(session, round_id)
+    reminders: dict[str, list[datetime]] = {}
+    for request_id, sent_at in session.execute(
+        select(RequestWave.request_id, RequestWave.sent_at)
+        .join(ProbeRequest, ProbeRequest.id == RequestWave.request_id)
+        .where(ProbeRequest.round_id == round_id, RequestWave.sent_at.is_not(None))
+    ):
+        reminders.setdefault(request_id, []).append(aware(sent_at))
     messages: dict[str, list[Message]] = {}
     for m in session.scalars(
         select(Message)
@@ -131,6 +153,9 @@ def request_timings(
                 if first_subst
                 else None,
                 codings=tuple(codings.get(m.id, "") for m in humans),
+                channel=r.channel or "email",
+                wave=1
+                + sum(1 for w in reminders.get(r.id, []) if first_human is None or w < first_human),
             )
         )
     return out

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pobi.models import MatchMethod, ReplyKind
-from pobi.store.tables import ProbeRequest
+from pobi.store.tables import ProbeRequest, RequestWave
 from probes.classify import Classification
 from probes.parse import ParsedMail
 from probes.text import bare_id, domain_of, message_ids
-from probes.token import find_subject_tags, find_tokens
+from probes.token import find_subject_tags, find_tokens, tag_prefix_of
 
 TOKEN_HEADERS = (
     "Delivered-To",
@@ -62,6 +62,19 @@ class RoundRequests:
         for r in self.rows:
             if r.message_id:
                 self.by_mid[bare_id(r.message_id)] = r
+        # reminders (issue 17) are in the request's thread: their Message-IDs stand for it
+        by_id = {r.id: r for r in self.rows}
+        for request_id, mid in session.execute(
+            select(RequestWave.request_id, RequestWave.message_id)
+            .join(ProbeRequest, ProbeRequest.id == RequestWave.request_id)
+            .where(ProbeRequest.round_id == round_id, RequestWave.message_id != "")
+        ):
+            if request_id in by_id:
+                self.by_mid[bare_id(mid)] = by_id[request_id]
+        # subject tag prefixes as written in our own subjects (configurable, default POBI)
+        self.tag_prefixes = tuple(
+            sorted({"POBI"} | {p for p in (tag_prefix_of(r.subject) for r in self.rows) if p})
+        )
 
     def by_recipient(self, address: str) -> list[ProbeRequest]:
         a = address.lower().strip()
@@ -166,13 +179,13 @@ def match_message(
             (f"returned {k}", v) for k, v in bounce.returned_headers if k.lower() == "subject"
         ]
     for where, subject in subjects:
-        for hit in find_subject_tags(subject, [reqs.round_id]):
+        for hit in find_subject_tags(subject, [reqs.round_id], reqs.tag_prefixes):
             r = reqs.by_n.get(hit.n)
             if r is not None:
                 return Match(
                     r.id,
                     MatchMethod.SUBJECT_TAG,
-                    f"subject tag [POBI-{hit.round_id}-{hit.n}] in {where}",
+                    f"subject tag [..-{hit.round_id}-{hit.n}] in {where}",
                 )
             notes.append(f"subject tag for request #{hit.n}, but no such request")
 

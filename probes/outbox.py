@@ -59,6 +59,7 @@ from pobi.registry import provinces
 from pobi.rounds import get_round
 from pobi.store import Store
 from pobi.store.tables import ProbeRequest, RequestEvent
+from probes.law import law_in_force
 from probes.smtp import Submission
 from probes.template import Ask, Template, load_ask, load_template, render, require_requester
 from probes.token import reply_address, subject_tag
@@ -151,8 +152,9 @@ class Composer:
         )
 
     def new_message_id(self, req: ProbeRequest) -> str:
-        domain = self.cfg.probes.reply_domain or "pobi.invalid"
-        return f"<pobi.{req.round_id}.{req.n}.{secrets.token_hex(8)}@{domain}>"
+        """A random Message-ID on the reply domain: like a mail client's, naming no tool."""
+        domain = self.cfg.probes.reply_domain or "localhost"
+        return f"<{secrets.token_hex(16)}@{domain}>"
 
     def compose(self, req: ProbeRequest, message_id: str, when: datetime) -> tuple[bytes, str, str]:
         """(exact bytes, reply address, subject) of the request's e-mail."""
@@ -166,9 +168,11 @@ class Composer:
             requester=self.cfg.requester,
             province_name=self.names.get(req.province_code, req.province_code),
             recipient_kind=req.recipient_kind,
-            tag=subject_tag(req.round_id, req.n),
+            tag=subject_tag(req.round_id, req.n, self.cfg.probes.subject_tag),
             reply_to=reply,
             when=when,
+            law_vi=law_in_force(when).vi,
+            law_en=law_in_force(when).en,
         )
         msg = EmailMessage(policy=SMTP)
         msg["From"] = formataddr((self.cfg.requester.full_name, reply))
@@ -177,7 +181,7 @@ class Composer:
         msg["Subject"] = letter.subject
         msg["Date"] = format_datetime(when.astimezone(VN_TZ))  # as a Vietnamese client would
         msg["Message-ID"] = message_id
-        msg["X-Mailer"] = f"pobi (template {template.id})"
+        # No X-Mailer / User-Agent: the letter is a citizen's, and names no tool (issue 17).
         msg.set_content(letter.body, charset="utf-8", cte="quoted-printable")
         return msg.as_bytes(policy=SMTP), reply, letter.subject
 
@@ -193,7 +197,9 @@ def queue_request(
         raise StateError(f"Request {req.id} is {req.state}; only drafts can be queued")
     if not req.eml_sha256:
         message_id = composer.new_message_id(req)
-        raw, reply, subject = composer.compose(req, message_id, now())
+        when = now()
+        raw, reply, subject = composer.compose(req, message_id, when)
+        req.law = law_in_force(when).id
         req.eml_sha256 = record(
             session,
             evidence,
@@ -263,11 +269,7 @@ def write_previews(
     folder = outbox_dir(cfg, round_id)
     folder.mkdir(parents=True, exist_ok=True)
     out: list[Path] = []
-    for req in session.scalars(
-        select(ProbeRequest)
-        .where(ProbeRequest.round_id == round_id, ProbeRequest.state.in_(SENDABLE))
-        .order_by(ProbeRequest.n)
-    ):
+    for req in sendable(session, round_id):
         if req.eml_sha256:
             raw = evidence.read(req.eml_sha256)
         else:
@@ -282,7 +284,11 @@ def sendable(session: Session, round_id: str) -> list[ProbeRequest]:
     return list(
         session.scalars(
             select(ProbeRequest)
-            .where(ProbeRequest.round_id == round_id, ProbeRequest.state.in_(SENDABLE))
+            .where(
+                ProbeRequest.round_id == round_id,
+                ProbeRequest.state.in_(SENDABLE),
+                ProbeRequest.channel == "email",  # a postal letter's draft is never e-mailed
+            )
             .order_by(ProbeRequest.n)
         )
     )

@@ -200,7 +200,11 @@ def plan_round(
 
     existing = {
         (r.province_code, r.recipient): r
-        for r in session.scalars(select(ProbeRequest).where(ProbeRequest.round_id == round_id))
+        for r in session.scalars(
+            select(ProbeRequest).where(
+                ProbeRequest.round_id == round_id, ProbeRequest.channel == "email"
+            )
+        )
     }
     wanted = {(t.province_code, t.recipient) for ts in chosen.values() for t in ts}
     for key, r in existing.items():

@@ -185,8 +185,15 @@ def render(
     tag: str,
     reply_to: str,
     when: datetime,
+    law_vi: str = "",
+    law_en: str = "",
 ) -> Letter:
     require_requester(requester)
+    if not law_vi:
+        from probes.law import law_in_force
+
+        law = law_in_force(when)
+        law_vi, law_en = law.vi, law.en
     if recipient_kind not in RECIPIENT_KINDS:
         raise InputError(f"Unknown recipient kind {recipient_kind!r}")
     local = when.astimezone(VN_TZ)
@@ -219,6 +226,7 @@ def render(
     }
     body_vi = template.body_vi.format(
         **common,
+        law_vi=law_vi,
         place_date=f"Ngày {local.day:02d} tháng {local.month:02d} năm {local.year}",
         addressee=fill(template.addressee_vi[recipient_kind]),
         items="\n".join(f"   6.{i}. {fill(it.vi)}" for i, it in enumerate(ask.items, start=1)),
@@ -226,6 +234,7 @@ def render(
     )
     body_en = template.body_en.format(
         **common,
+        law_en=law_en,
         place_date=local.strftime("%d %B %Y"),
         addressee=fill(template.addressee_en[recipient_kind]),
         items="\n".join(f"   6.{i}. {fill(it.en)}" for i, it in enumerate(ask.items, start=1)),

@@ -1,7 +1,8 @@
 """Per-request reply tokens (Alaveteli style) and subject tags.
 
 Reply address: ``<local>+<round>-<n>-<mac8>@<domain>`` where ``mac8`` is the first 8 hex digits
-of HMAC-SHA256(secret, "<round>-<n>"). Subject tag: ``[POBI-<round>-<n>]``.
+of HMAC-SHA256(secret, "<round>-<n>"). Subject tag: ``[POBI-<round>-<n>]``, the prefix configurable
+(``[probes] subject_tag``, e.g. ``[YC-2026-7]``) so a letter need not name the tool.
 
 Finding a token tolerates what people and mail systems do to addresses: any letter case, and the
 retyping confusions l/I/1 and o/O/0 (in the round id, the number and the MAC). A token whose MAC
@@ -20,7 +21,8 @@ from pobi.errors import ConfigError
 _FOLD = str.maketrans({"l": "1", "i": "1", "o": "0"})
 # local+<round>-<n>-<mac>@ ; round ids may contain '-', '.', '_' so we anchor on the right.
 _TOKEN = re.compile(r"\+([a-z0-9][a-z0-9._-]*?)-([0-9lio]{1,9})-([0-9a-fio l]{8})@", re.IGNORECASE)
-_TAG = re.compile(r"\[\s*POBI-([A-Za-z0-9._-]+?)-([0-9lIoO]{1,9})\s*\]", re.IGNORECASE)
+DEFAULT_TAG = "POBI"
+TAG_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,15}$")
 
 
 def fold(text: str) -> str:
@@ -46,8 +48,33 @@ def reply_address(local: str, domain: str, round_id: str, n: int, secret: str) -
     return f"{local}+{round_id}-{n}-{mac8(secret, round_id, n)}@{domain}"
 
 
-def subject_tag(round_id: str, n: int) -> str:
-    return f"[POBI-{round_id}-{n}]"
+def check_tag_prefix(prefix: str) -> str:
+    """A subject tag prefix ([probes] subject_tag): 1-16 letters and digits, starting with a
+    letter (e.g. POBI, YC, KS). Anything else is a ConfigError."""
+    if not TAG_PREFIX.match(prefix or ""):
+        raise ConfigError(
+            f"The subject tag {prefix!r} must be 1-16 letters or digits, starting with a letter "
+            "(setting probes.subject_tag, e.g. YC).",
+        )
+    return prefix
+
+
+def subject_tag(round_id: str, n: int, prefix: str = DEFAULT_TAG) -> str:
+    return f"[{check_tag_prefix(prefix)}-{round_id}-{n}]"
+
+
+def _tag_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(p) for p in sorted(set(prefixes)) if TAG_PREFIX.match(p))
+    return re.compile(
+        rf"\[\s*(?:{alternatives or DEFAULT_TAG})-([A-Za-z0-9._-]+?)-([0-9lIoO]{{1,9}})\s*\]",
+        re.IGNORECASE,
+    )
+
+
+def tag_prefix_of(subject: str) -> str:
+    """The prefix of a subject tag we wrote ('[YC-2026-7] ...' -> 'YC'); '' if none."""
+    m = re.match(r"\s*\[([A-Za-z][A-Za-z0-9]{0,15})-", subject or "")
+    return m.group(1) if m else ""
 
 
 @dataclass(frozen=True)
@@ -82,10 +109,12 @@ def find_tokens(text: str, rounds: list[str], secret: str, where: str = "") -> l
     return hits
 
 
-def find_subject_tags(subject: str, rounds: list[str]) -> list[TokenHit]:
+def find_subject_tags(
+    subject: str, rounds: list[str], prefixes: tuple[str, ...] = (DEFAULT_TAG,)
+) -> list[TokenHit]:
     hits: list[TokenHit] = []
     known = _known(rounds)
-    for m in _TAG.finditer(subject or ""):
+    for m in _tag_pattern(prefixes).finditer(subject or ""):
         round_id = known.get(fold(m.group(1)))
         n = _number(m.group(2))
         if round_id is not None and n is not None:

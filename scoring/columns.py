@@ -21,6 +21,7 @@ from pobi.models import (
     Era,
     FetchStatus,
     ReplyKind,
+    RequestChannel,
     RequestState,
     SiteKind,
 )
@@ -156,6 +157,20 @@ REQUESTS = Table(
             "Against the legal deadline (working days); as of the export",
             "Tình trạng so với thời hạn luật định",
             enum=_values(DeadlineStatus),
+        ),
+        C(
+            "wave",
+            "integer",
+            "Wave reached when a person first replied, or so far: 1 = the request, 2 = after the "
+            "first reminder, ...",
+            "Đợt gửi (1 = yêu cầu, 2 = sau lần nhắc thứ nhất...) khi được trả lời hoặc đến nay",
+        ),
+        C(
+            "channel",
+            "string",
+            "How the request was made",
+            "Kênh gửi yêu cầu",
+            enum=_values(RequestChannel),
         ),
     ),
     primary_key=("request_id",),
@@ -528,3 +543,85 @@ DOCUMENTS = Table(
     sort_note="province_code, doc_type, fiscal_year, period, url",
 )
 FIXED_TABLES += (DOCUMENTS,)
+# --------------------------------------------------------------------------- survey (issue 17)
+
+CODINGS = Table(
+    "codings",
+    "Codes of each coder",
+    "Mã hóa của từng người mã hóa",
+    "One row per coder and human reply: each of the two blind coders' newest code, the "
+    "adjudicator's (whose code wins), or a single coder's code from before the two-coder design.",
+    (
+        C("message_id", "string", "Message-ID of the reply", "Message-ID của thư"),
+        C("coder", "string", "Who coded", "Người mã hóa"),
+        C(
+            "role",
+            "string",
+            "coder (one of two, blind), adjudicator (wins) or single",
+            "Vai trò",
+            enum=("coder", "adjudicator", "single"),
+        ),
+        C("code", "string", "The code", "Mã", enum=_values(Coding)),
+        C("coded_at", "datetime", "When (UTC)", "Thời điểm (UTC)"),
+    ),
+    primary_key=("message_id", "coder", "role"),
+    sort_note="message_id, role (coders first), coder",
+)
+
+AGREEMENT = Table(
+    "agreement",
+    "Inter-coder agreement",
+    "Mức độ thống nhất giữa người mã hóa",
+    "Agreement of the two blind coders on human replies coded by both: percent agreement, Cohen's "
+    "kappa (all codes, and per category as 'is / is not this code') and Krippendorff's alpha "
+    "(nominal, every coder). Empty value: undefined (no variation). Headers only while no reply "
+    "has two codes.",
+    (
+        C(
+            "measure",
+            "string",
+            "Agreement measure",
+            "Đại lượng",
+            enum=("percent_agreement", "cohen_kappa", "krippendorff_alpha"),
+        ),
+        C("category", "string", "'all' or a code", "'all' hoặc một mã"),
+        C("value", "number", "The measure's value", "Giá trị", decimals=4),
+        C("n", "integer", "Replies used", "Số thư dùng để tính"),
+    ),
+    primary_key=("measure", "category"),
+    sort_note="measure order as listed, category",
+)
+
+DISPUTES = Table(
+    "disputes",
+    "Disputes (right of reply)",
+    "Khiếu nại, phản hồi của tỉnh",
+    "One row per dispute of a finding or a score, with the researcher's newest decision and the "
+    "change it made. Headers only when nobody disputed anything.",
+    (
+        C("dispute_id", "integer", "Dispute number", "Số khiếu nại"),
+        PROVINCE,
+        C("target", "string", "What is disputed", "Đối tượng", enum=("finding", "score")),
+        C("finding_id", "integer", "Disputed finding (target=finding)", "Phát hiện bị khiếu nại"),
+        C("indicator", "string", "Disputed indicator (target=score)", "Chỉ số bị khiếu nại"),
+        C("filed_by", "string", "Who disputes", "Người khiếu nại"),
+        C("filed_at", "datetime", "When filed (UTC)", "Thời điểm (UTC)"),
+        C("claim", "string", "What is claimed", "Nội dung"),
+        C("evidence", "string", "SHA-256 of the evidence files, ';'-separated", "Bằng chứng"),
+        C(
+            "decision",
+            "string",
+            "upheld, rejected, or empty while undecided",
+            "Quyết định",
+            enum=("upheld", "rejected"),
+        ),
+        C("decided_at", "datetime", "When decided (UTC)", "Thời điểm quyết định"),
+        C("decided_by", "string", "Researcher who decided", "Người quyết định"),
+        C("reason", "string", "Why", "Lý do"),
+        C("change", "string", "The change the decision made ('none' if rejected)", "Thay đổi"),
+    ),
+    primary_key=("dispute_id",),
+    sort_note="dispute_id",
+)
+
+SURVEY_TABLES: tuple[Table, ...] = (CODINGS, AGREEMENT, DISPUTES)

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import select
@@ -32,14 +33,32 @@ def _indices(session: Session, round_id: str) -> dict[str, ProvinceIndex]:
     }
 
 
-def trends_rows(session: Session) -> list[Row]:
+def trends_rows(
+    session: Session, base_rubric: str | None = None, mappings: list[Any] | None = None
+) -> list[Row]:
+    """Every scored round on current units. With ``base_rubric``, only rounds scored with it or
+    with a declared mapping to it (:mod:`scoring.trendjoin`) join, their indices mapped."""
+    from scoring.trendjoin import mapping_for, round_rubric
+
     rows: list[Row] = []
     scored = sorted(set(session.scalars(select(ProvinceIndex.round_id).distinct())))
     for round_id in scored:
         rnd = session.get(Round, round_id)
         if rnd is None:
             continue
-        idx = _indices(session, round_id)
+        mapping = None
+        if base_rubric is not None:
+            mapping = mapping_for(mappings or [], round_rubric(session, round_id), base_rubric)
+            if mapping is None:
+                continue  # scored with another rubric and no declared mapping: not joined
+        idx: dict[str, Any] = dict(_indices(session, round_id))
+        if mapping is not None and mapping.source != mapping.target:
+            idx = {
+                code: SimpleNamespace(
+                    index_value=None if p.index_value is None else mapping.apply(p.index_value)
+                )
+                for code, p in idx.items()
+            }
         for cur in provinces(Era.CURRENT):
             if rnd.era == Era.CURRENT.value:
                 p = idx.get(cur.code)

@@ -295,7 +295,18 @@ def export_round(
     step("trends across the 2025 merger")
     # Only a scored round shows trends (every scored round in the store, side by side) and the
     # inherited view: an empty or unscored round exports headers only.
-    trends = trends_rows(session) if rankings else []
+    # rounds scored with another rubric join only through a declared mapping (scoring.trendjoin)
+    from scoring.trendjoin import load_mappings, round_rubric
+
+    trends = (
+        trends_rows(
+            session,
+            round_rubric(session, round_id),
+            load_mappings(cfg.home / "rubric-mappings.toml"),
+        )
+        if rankings
+        else []
+    )
     inherited = inherited_rows(session, round_id) if rankings else []
 
     data: list[tuple[cols.Table, list[Row]]] = [
@@ -313,6 +324,11 @@ def export_round(
         (cols.INHERITED, inherited),
         (cols.FINANCE_SITES, finance_sites_rows(session, round_id)),
     ]
+    step("codings, agreement and disputes")
+    from scoring.survey import survey_tables
+
+    survey = survey_tables(session, round_id)
+    data += [(t, survey[t.name]) for t in cols.SURVEY_TABLES]
     meta = {
         "package_name": f"pobi-round-{round_id.lower()}",
         "title": f"pobi round {round_id} — budget responsiveness of Vietnam's provinces",

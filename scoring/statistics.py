@@ -41,6 +41,14 @@ MEASURES: dict[str, str] = {
     "fewer than half replied) / Trung vị Kaplan–Meier",
     "provinces_count": "Provinces of the round's era / Số tỉnh",
     "contacted_count": "Provinces with at least one request sent / Số tỉnh đã được gửi yêu cầu",
+    "human_reply_wave_<k>_rate": "Only in rounds with reminders: among requests that reached wave "
+    "k (1 = the request, 2 = the first reminder...), the share first answered by a person at that "
+    "wave / Tỷ lệ trả lời ở đợt k",
+    "human_reply_by_wave_<k>_rate": "Only in rounds with reminders: share of sent requests a "
+    "person had answered by wave k / Tỷ lệ đã trả lời tính đến đợt k",
+    "human_reply_rate_<channel>": "Only in rounds with requests by more than e-mail: the human "
+    "reply rate of requests made through that channel (email, portal_form, postal, phone) / Tỷ "
+    "lệ trả lời theo kênh",
     "never_delivered_count": "unit=request: requests that reached nobody (bounced without any "
     "reply, or never sent); unit=province: provinces no request reached (no address, all bounced "
     "or unsent) / Số yêu cầu (tỉnh) không đến được người nhận",
@@ -119,6 +127,33 @@ def _survival_input(ts: list[RequestTiming], follow_up: int) -> tuple[list[float
     return durations, observed
 
 
+def _wave_and_channel_rates(
+    rid: str, group: str, timings: list[RequestTiming], sent: list[RequestTiming]
+) -> list[Row]:
+    """Response per reminder wave and per channel (issue 17); rows only when the round has
+    reminders / more than e-mail, so a plain round's table keeps its shape."""
+    rows: list[Row] = []
+    waves = max((t.wave for t in timings), default=1)
+    if waves > 1:
+        for k in range(1, waves + 1):
+            reached = [t for t in sent if t.wave >= k]
+            at_k = sum(1 for t in reached if t.first_human_reply_at is not None and t.wave == k)
+            rows.append(
+                _rate(rid, "request", group, f"human_reply_wave_{k}_rate", at_k, len(reached))
+            )
+            by_k = sum(1 for t in sent if t.first_human_reply_at is not None and t.wave <= k)
+            rows.append(
+                _rate(rid, "request", group, f"human_reply_by_wave_{k}_rate", by_k, len(sent))
+            )
+    channels = sorted({t.channel for t in timings})
+    if channels != ["email"]:
+        for channel in channels:
+            mine = [t for t in sent if t.channel == channel]
+            k = sum(1 for t in mine if t.first_human_reply_at is not None)
+            rows.append(_rate(rid, "request", group, f"human_reply_rate_{channel}", k, len(mine)))
+    return rows
+
+
 def compute_statistics(
     round_id: str, era: Era | str, timings: list[RequestTiming], follow_up: int = 60
 ) -> tuple[list[Row], list[Row]]:
@@ -173,6 +208,7 @@ def compute_statistics(
             ("on_time_rate", lambda t: t.deadline_status.value == "on_time"),
         ):
             stats.append(_rate(rid, "request", group, measure, sum(1 for t in sent if has(t)), n))
+        stats.extend(_wave_and_channel_rates(rid, group, timings, sent))
         days = [t.days_to_human_reply for t in sent if t.days_to_human_reply is not None]
         stats.append(
             _value(
@@ -259,6 +295,17 @@ def compute_statistics(
         )
     order = {name: i for i, name in enumerate(["all", *REGIONS])}
     mo = {name: i for i, name in enumerate(MEASURES)}
-    stats.sort(key=lambda r: (r["unit"] != "request", order[r["group"]], mo[r["measure"]]))
+
+    def measure_order(name: str) -> tuple[int, str]:
+        # per-wave / per-channel measures sort under their documented pattern, then by name
+        for pattern in ("human_reply_wave_", "human_reply_by_wave_", "human_reply_rate_"):
+            if name.startswith(pattern) and name not in mo:
+                key = next(m for m in MEASURES if m.startswith(pattern))
+                return mo[key], f"{len(name):03d}{name}"
+        return mo[name], ""
+
+    stats.sort(
+        key=lambda r: (r["unit"] != "request", order[r["group"]], measure_order(r["measure"]))
+    )
     survival.sort(key=lambda r: (order[r["group"]], r["working_days"]))
     return stats, survival

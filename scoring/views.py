@@ -85,6 +85,8 @@ def requests_rows(timings: list[RequestTiming], message_ids: dict[str, str]) -> 
             "first_reply_at": t.first_reply_at,
             "first_human_reply_at": t.first_human_reply_at,
             "deadline_status": t.deadline_status.value,
+            "wave": t.wave,
+            "channel": t.channel,
         }
         for t in timings  # already in request-number order
     ]

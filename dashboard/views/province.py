@@ -246,3 +246,20 @@ if require_round(ctx):
                         f"{ctx.t('col_from')}: {m.from_addr}\n{ctx.t('col_subject')}: {m.subject}"
                     )
                     st.code(m.body_text or "", language=None, wrap_lines=True)
+
+    # ---- right of reply (issue 17): disputes, decisions and the change they made
+    st.subheader(ctx.t("disputes_title"))
+    disputes = queries.province_disputes(ctx.url, ctx.version, ctx.round_id, code)
+    if disputes.empty:
+        st.caption(ctx.t("no_disputes"))
+    else:
+        st.dataframe(
+            disputes.drop(columns=["filed_by"]) if ctx.public else disputes,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "filed_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
+                "decision": ctx.t("decision"),
+                "reason": ctx.t("reason"),
+            },
+        )

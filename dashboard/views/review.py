@@ -174,3 +174,37 @@ if require_round(ctx):
                         st.rerun()
                     except PobiError as exc:
                         st.error(escape_markdown(str(exc)))
+
+    # ---- two-coder design (issue 17): disagreements for the adjudicator
+    st.subheader(ctx.t("disagreements_title"))
+    disagree = queries.review_disagreements(ctx.url, ctx.version, ctx.round_id)
+    if disagree.empty:
+        st.info(ctx.t("no_disagreements"))
+    else:
+        st.dataframe(
+            disagree.drop(columns=["body_text"]),
+            hide_index=True,
+            width="stretch",
+            column_config={**_columns(ctx), "codes": ctx.t("col_codes")},
+        )
+        with st.form("adjudicate", clear_on_submit=True):
+            pk = st.selectbox(
+                ctx.t("message"),
+                list(disagree["pk"]),
+                format_func=lambda k: "{} · {} · {}".format(
+                    k, *disagree.loc[disagree["pk"] == k, ["request_id", "codes"]].iloc[0]
+                ),
+            )
+            coding = st.selectbox(
+                ctx.t("col_coding"),
+                [c.value for c in Coding],
+                format_func=lambda c: ctx.t("coding_" + c),
+            )
+            reason = st.text_input(ctx.t("reason"))
+            if st.form_submit_button(ctx.t("adjudicate")):
+                try:
+                    queries.write_adjudication(ctx.url, int(pk), coding, reason, coder)
+                    _done(ctx, "saved_adjudication", id=pk)
+                    st.rerun()
+                except PobiError as exc:
+                    st.error(escape_markdown(str(exc)))

@@ -16,7 +16,7 @@ probe_app = typer.Typer(
 
 
 def register(app: typer.Typer) -> None:
-    for name in ("probe_send", "probe_mail"):
+    for name in ("probe_send", "probe_mail", "probe_wave", "probe_survey"):
         try:
             module = __import__(f"pobi.commands.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:

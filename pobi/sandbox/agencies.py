@@ -534,3 +534,39 @@ def write_coding_file(path: Path, truth: GroundTruth) -> int:
                 ]
             )
     return len(rows)
+
+
+SIMULATED_CODERS = ("coder-a-SIMULATED", "coder-b-SIMULATED")
+SIMULATED_ADJUDICATOR = "adjudicator-SIMULATED"
+
+
+def write_two_coder_files(folder: Path, truth: GroundTruth) -> tuple[Path, Path, Path, int]:
+    """Two simulated blind coders and an adjudicator (issue 17), for ``pobi probe blind --import``
+    and ``pobi probe adjudicate --import``. Coder A codes the ground truth; coder B disagrees on
+    every third human reply (the next code in the list), as a second person sometimes would; the
+    adjudicator settles each disagreement with the ground truth. Clearly labelled as simulated.
+    Returns (coder A file, coder B file, adjudicator file, disagreements)."""
+    rows = [r for r in truth.replies() if r.kind == ReplyKind.HUMAN.value]
+    codes = [c.value for c in Coding]
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.csv" for name in (*SIMULATED_CODERS, SIMULATED_ADJUDICATOR)]
+    note = "SIMULATED code from the sandbox's ground truth, not a person's judgement"
+    disagree = 0
+    with (
+        paths[0].open("w", newline="", encoding="utf-8") as fa,
+        paths[1].open("w", newline="", encoding="utf-8") as fb,
+        paths[2].open("w", newline="", encoding="utf-8") as fj,
+    ):
+        a, b, j = (csv.writer(f, lineterminator="\n") for f in (fa, fb, fj))
+        a.writerow(["message_id", "code", "note"])
+        b.writerow(["message_id", "code", "note"])
+        j.writerow(["message_id", "code", "reason"])
+        for i, r in enumerate(rows):
+            a.writerow([r.message_id, r.coding, note])
+            other = r.coding
+            if i % 3 == 1:
+                other = codes[(codes.index(r.coding) + 1) % len(codes)]
+                disagree += 1
+                j.writerow([r.message_id, r.coding, note])
+            b.writerow([r.message_id, other, note])
+    return paths[0], paths[1], paths[2], disagree

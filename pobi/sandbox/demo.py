@@ -245,6 +245,38 @@ def step_coding(run: DemoRun) -> None:
         str(path),
         env={"POBI_NOW": run.end, "POBI_CODER": "simulated-researcher"},
     )
+    # issue 17: two blind coders who disagree on some replies, and an adjudicator
+    from pobi.sandbox.agencies import (
+        SIMULATED_ADJUDICATOR,
+        SIMULATED_CODERS,
+        write_two_coder_files,
+    )
+
+    a, b, adj, disagree = write_two_coder_files(run.home / "sandbox" / "coders", run.ground_truth)
+    env = {"POBI_NOW": run.end}
+    for name in SIMULATED_CODERS:
+        run.pobi("probe", "coders", "add", name, env=env)
+    run.pobi("probe", "coders", "add", SIMULATED_ADJUDICATOR, "--adjudicator", env=env)
+    for name, path in zip(SIMULATED_CODERS, (a, b), strict=True):
+        run.pobi(
+            "probe", "blind", "--round", "demo", "--coder", name, "--import", str(path), env=env
+        )
+    run.pobi("probe", "disagreements", "--round", "demo", env=env)
+    run.pobi(
+        "probe",
+        "adjudicate",
+        "--round",
+        "demo",
+        "--adjudicator",
+        SIMULATED_ADJUDICATOR,
+        "--import",
+        str(adj),
+        env=env,
+    )
+    console.print(
+        f"[yellow]Two simulated coders[/yellow] coded the human replies blind and disagreed on "
+        f"{disagree}; the simulated adjudicator settled them (codings.csv, agreement.csv)."
+    )
 
 
 def step_crawl(run: DemoRun) -> None:

@@ -209,6 +209,11 @@ class ProbeRequest(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(Ts)
     sent_at: Mapped[datetime | None] = mapped_column(Ts, nullable=True)
+    # issue 17: the request channel (RequestChannel), its reference (registered-mail number,
+    # form URL, phone number) and the access-to-information law the letter cites
+    channel: Mapped[str] = mapped_column(String(16), default="email", server_default="email")
+    channel_ref: Mapped[str] = mapped_column(Text, default="", server_default="")
+    law: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class RequestEvent(Base):
@@ -292,6 +297,8 @@ class MessageCoding(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     coder: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(Ts)
+    # issue 17: '' (single coder, as before), 'coder' (one of two blind coders) or 'adjudicator'
+    role: Mapped[str] = mapped_column(String(16), default="", server_default="")
 
 
 class MessageAssignment(Base):
@@ -365,6 +372,112 @@ class ProvinceIndex(Base):
     index_name: Mapped[str] = mapped_column(
         String(16), default="participation", server_default="participation"
     )
+
+
+# --------------------------------------------------------------------------- survey (issue 17)
+
+
+class RequestWave(Base):
+    """A reminder (wave 2, 3, ...) of a sent e-mail request: its own outbox row, in the request's
+    thread and with the request's reply token. One per request and wave, never more."""
+
+    __tablename__ = "request_waves"
+    __table_args__ = (UniqueConstraint("request_id", "wave"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
+    wave: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))  # RequestState (draft is never stored)
+    message_id: Mapped[str] = mapped_column(String(512), default="")
+    subject: Mapped[str] = mapped_column(Text, default="")
+    eml_sha256: Mapped[str] = mapped_column(String(64), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Ts)
+    sent_at: Mapped[datetime | None] = mapped_column(Ts, nullable=True)
+
+
+class WaveEvent(Base):
+    """Every state change of a reminder (its outbox journal)."""
+
+    __tablename__ = "wave_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    wave_pk: Mapped[int] = mapped_column(ForeignKey("request_waves.id"), index=True)
+    from_state: Mapped[str] = mapped_column(String(16), default="")
+    to_state: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(Ts)
+
+
+class ContactLog(Base):
+    """A request made outside e-mail, by a person: a phone call, a postal letter, a portal form
+    (what happened, who answered, the evidence). Append-only."""
+
+    __tablename__ = "contact_logs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("requests.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))  # RequestChannel
+    at: Mapped[datetime] = mapped_column(Ts)
+    number: Mapped[str] = mapped_column(String(320), default="")  # phone number / mail number
+    answered_by: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(32), default="")  # CallOutcome
+    note: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)  # SHA-256 list
+    researcher: Mapped[str] = mapped_column(String(128), default="")
+
+
+class Coder(Base):
+    """A person allowed to code replies (role coder or adjudicator); codes from anyone else are
+    refused."""
+
+    __tablename__ = "coders"
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # coder | adjudicator
+    registered_at: Mapped[datetime] = mapped_column(Ts)
+
+
+class Dispute(Base):
+    """Right of reply: someone disputes a finding or a score (append-only)."""
+
+    __tablename__ = "disputes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    province_code: Mapped[str] = mapped_column(String(8))
+    target: Mapped[str] = mapped_column(String(16))  # finding | score
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"), nullable=True)
+    indicator: Mapped[str] = mapped_column(String(64), default="")
+    filed_by: Mapped[str] = mapped_column(Text)
+    claim: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)  # SHA-256 list
+    filed_at: Mapped[datetime] = mapped_column(Ts)
+
+
+class DisputeDecision(Base):
+    """The researcher's decision on a dispute and the change it made (append-only; latest wins)."""
+
+    __tablename__ = "dispute_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(16))  # upheld | rejected
+    reason: Mapped[str] = mapped_column(Text)
+    change: Mapped[str] = mapped_column(Text, default="")
+    researcher: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(Ts)
+
+
+class LegacyResult(Base):
+    """A published result of an earlier POBI round, imported from a CSV (one row per line)."""
+
+    __tablename__ = "legacy_results"
+    __table_args__ = (UniqueConstraint("round_id", "province_code", "indicator"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[str] = mapped_column(ForeignKey("rounds.id"), index=True)
+    province_code: Mapped[str] = mapped_column(String(8))
+    indicator: Mapped[str] = mapped_column(String(64))  # a question id, or 'index'
+    answer: Mapped[str] = mapped_column(String(1), default="")
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[datetime] = mapped_column(Ts)
 
 
 Index("ix_messages_round_request", Message.round_id, Message.request_id)

@@ -21,7 +21,7 @@ DESIGN_COLUMNS = {
     "sites": "province_code,site_kind,url,final_url,fetch_status,pages_fetched",
     "channels": "province_code,site_kind,site_url,channel,value,found_on,evidence_sha256",
     "requests": "request_id,province_code,recipient,state,sent_at,message_id,first_reply_at,"
-    "first_human_reply_at,deadline_status",
+    "first_human_reply_at,deadline_status,wave,channel",
     "replies": "message_id,request_id,kind,received_at,working_days,coding,raw_sha256,source",
 }
 

@@ -30,7 +30,7 @@ EXPORTS = [
 COLUMNS = {
     "sites.csv": "province_code,site_kind,url,final_url,fetch_status,pages_fetched",
     "channels.csv": "province_code,site_kind,site_url,channel,value,found_on,evidence_sha256",
-    "requests.csv": "request_id,province_code,recipient,state,sent_at,message_id,first_reply_at,first_human_reply_at,deadline_status",
+    "requests.csv": "request_id,province_code,recipient,state,sent_at,message_id,first_reply_at,first_human_reply_at,deadline_status,wave,channel",
     "replies.csv": "message_id,request_id,kind,received_at,working_days,coding,raw_sha256,source",
 }
 SMTP_PASSWORD = "leak-canary-Zq8v1Xw3"
