@@ -3,13 +3,13 @@
 WACZ 1.1.1 (https://specs.webrecorder.net/wacz/1.1.1/) is what ReplayWeb.page and pywb open:
 a ZIP (every entry stored, not deflated) with
 
-- ``archive/data.warc.gz`` — the round's page WARCs (one small gzipped WARC per page in the
-  store, see ``crawler/archive.py``) concatenated; a multi-member gzip is a valid ``.warc.gz``;
-- ``indexes/index.cdxj`` — the CDXJ index of that file (``cdxj-indexer``, Webrecorder's indexer);
+- ``archive/data.warc.gz`` — the round's gzipped page WARCs (the crawler stores one small
+  gzipped WARC per page, see ``crawler/archive.py``) concatenated; a multi-member gzip is a valid
+  ``.warc.gz``; ``archive/data.warc`` — the uncompressed ones, if any (imported or simulated);
+- ``indexes/index.cdxj`` — the CDXJ index of those files (``cdxj-indexer``, Webrecorder's);
 - ``pages/pages.jsonl`` — one line per archived page (URL, timestamp), the player's page list;
 - ``datapackage.json`` — every file with its SHA-256 and size, and ``pobi_evidence``: for each
-  page WARC its SHA-256 (its name in ``$POBI_HOME/evidence``), offset and length inside
-  ``data.warc.gz``, so the package can be checked against the store record by record;
+  page WARC its SHA-256 (its name in ``$POBI_HOME/evidence``), file, offset and length, so the package can be checked against the store record by record;
 - ``datapackage-digest.json`` — the SHA-256 of ``datapackage.json``.
 
 Deterministic: the same round and store give the same bytes (fixed ZIP dates, sorted content,
@@ -36,7 +36,8 @@ from pobi.store.tables import Page
 
 WACZ_VERSION = "1.1.1"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-ARCHIVE = "archive/data.warc.gz"
+ARCHIVE_GZ = "archive/data.warc.gz"
+ARCHIVE_PLAIN = "archive/data.warc"
 INDEX = "indexes/index.cdxj"
 PAGES = "pages/pages.jsonl"
 
@@ -89,14 +90,25 @@ def _responses(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
-def _cdxj(archive: bytes) -> bytes:
-    from cdxj_indexer.main import CDXJIndexer
+def is_gzip(data: bytes) -> bool:
+    return data[:2] == b"\x1f\x8b"
+
+
+def _cdxj(archives: dict[str, bytes]) -> bytes:
+    import warnings
+
+    with warnings.catch_warnings():  # surt (a dependency of the indexer) has old escapes
+        warnings.simplefilter("ignore", SyntaxWarning)
+        from cdxj_indexer.main import CDXJIndexer
 
     with tempfile.TemporaryDirectory(prefix="pobi-wacz-") as tmp:
-        path = Path(tmp) / "data.warc.gz"
-        path.write_bytes(archive)
+        paths = []
+        for name, data in sorted(archives.items()):
+            path = Path(tmp) / name.rsplit("/", 1)[1]
+            path.write_bytes(data)
+            paths.append(str(path))
         out = io.StringIO()
-        CDXJIndexer(output=out, inputs=[str(path)], sort=True).process_all()
+        CDXJIndexer(output=out, inputs=paths, sort=True).process_all()
         return out.getvalue().encode("utf-8")
 
 
@@ -126,7 +138,7 @@ def build_wacz(
     """Write ``out`` (a .wacz) with every page WARC of the round. A WARC the store records but
     cannot produce intact is left out and listed in ``unreadable``; it never stops the package."""
     result = WaczResult(Path(out))
-    archive = io.BytesIO()
+    buffers = {ARCHIVE_GZ: io.BytesIO(), ARCHIVE_PLAIN: io.BytesIO()}
     members: list[dict[str, Any]] = []
     for sha in round_warcs(session, round_id):
         try:
@@ -137,20 +149,24 @@ def build_wacz(
         if sha256_bytes(data) != sha:
             result.unreadable.append(sha)
             continue
-        members.append({"sha256": sha, "offset": archive.tell(), "length": len(data)})
+        name = ARCHIVE_GZ if is_gzip(data) else ARCHIVE_PLAIN
+        archive = buffers[name]
+        members.append({"sha256": sha, "file": name, "offset": archive.tell(), "length": len(data)})
         archive.write(data)
         for url, ts in _responses(data):
             result.pages.append(ArchivedPage(url, ts, sha))
     result.warcs = len(members)
-    archive_bytes = archive.getvalue()
-    index = _cdxj(archive_bytes) if archive_bytes else b""
+    archives = {name: buf.getvalue() for name, buf in buffers.items() if buf.tell()}
+    if not archives:  # a round without pages still makes a valid (empty) package
+        archives = {ARCHIVE_GZ: b""}
+    index = _cdxj({k: v for k, v in archives.items() if v}) if any(archives.values()) else b""
     pages = [{"format": "json-pages-1.0", "id": "pages", "title": title or f"pobi {round_id}"}]
     pages += [
         {"id": f"{p.warc_sha256[:32]}", "url": p.url, "ts": p.ts, "title": p.url}
         for p in result.pages
     ]
     pages_bytes = "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pages).encode()
-    files = {ARCHIVE: archive_bytes, INDEX: index, PAGES: pages_bytes}
+    files = {**archives, INDEX: index, PAGES: pages_bytes}
     created = max((p.ts for p in result.pages), default="1980-01-01T00:00:00Z")
     package = {
         "profile": "data-package",
@@ -212,9 +228,10 @@ def verify_wacz(path: Path, evidence: EvidenceStore) -> WaczReport:
                 continue
             if res.get("hash") != "sha256:" + sha256_bytes(zf.read(name)):
                 report.problems.append(f"{name}: content does not match its datapackage hash")
-        archive = zf.read(ARCHIVE) if ARCHIVE in names else b""
+        archives = {n: zf.read(n) for n in (ARCHIVE_GZ, ARCHIVE_PLAIN) if n in names}
         for member in package.get("pobi_evidence", []):
             sha = member["sha256"]
+            archive = archives.get(member.get("file", ARCHIVE_GZ), b"")
             chunk = archive[member["offset"] : member["offset"] + member["length"]]
             report.checked += 1
             if sha256_bytes(chunk) != sha:

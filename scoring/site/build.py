@@ -50,7 +50,7 @@ from pobi.registry import REGIONS, provinces
 from pobi.reviews import rejected_finding_ids
 from pobi.rounds import get_round
 from pobi.store.tables import Finding, Score
-from pobi.webarchive import build_wacz
+from pobi.webarchive import build_wacz, is_gzip
 from scoring import columns as cols
 from scoring.export import export_round, rubric_for_round
 from scoring.site import texts
@@ -220,6 +220,8 @@ def _evidence_files(
         if sha256_bytes(data) != sha:
             result.unreadable.append(sha)
             continue
+        if ext == "warc.gz" and not is_gzip(data):
+            ext = "warc"
         name = f"evidence/{sha}.{ext}"
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         (target / name).write_bytes(data)

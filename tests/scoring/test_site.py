@@ -1,0 +1,237 @@
+"""`pobi publish`: the static site of a scored synthetic round (real store, real evidence files).
+
+What is checked: every page and link of the site exists and stays inside it; the map has one
+shape per unit; the numbers on the pages are the exported ones; public mode (no personal data in
+any page or download); byte-identical re-publish; the WACZ is valid for Webrecorder's own
+validator, replayable through its index, and checked against the store; bad input is refused
+clearly and never replaces a good site.
+"""
+
+from __future__ import annotations
+
+import csv
+import filecmp
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from pobi.webarchive import verify_wacz
+from scoring.site.build import publish_round
+from tests.scoring.conftest import AS_OF, AS_OF_TEXT, Built, build
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.codes: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for name in ("href", "src"):
+            if a.get(name):
+                self.links.append(a[name] or "")
+        if tag == "path" and a.get("data-province-code"):
+            self.codes.append(a["data-province-code"] or "")
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site(scored: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    out = tmp_path_factory.mktemp("site") / "site"
+    with scored.store.session() as s:
+        publish_round(s, "2026", out, scored.cfg, scored.evidence, at=AS_OF)
+    yield out
+
+
+def test_every_page_exists_and_every_link_stays_inside_the_site(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    # index, methodology, downloads + 34 provinces, in two languages
+    assert len(pages) == 2 * (3 + 34)
+    assert (site / "index.html").exists() and (site / "en" / "index.html").exists()
+    for page in pages:
+        for link in _parse(page).links:
+            assert not re.match(r"^[a-z]+:", link), f"{page}: external or absolute link {link}"
+            target = (page.parent / link.split("#")[0]).resolve()
+            assert target.exists(), f"{page}: broken link {link}"
+            assert site.resolve() in target.parents, f"{page}: link leaves the site {link}"
+
+
+def test_index_has_the_map_the_ranking_and_the_headline(site: Path, scored: Built) -> None:
+    index = site / "index.html"
+    assert sorted(_parse(index).codes) == sorted(
+        r["province_code"] for r in csv.DictReader((site / "downloads/rankings.csv").open())
+    )
+    assert len(_parse(index).codes) == 34
+    html = index.read_text(encoding="utf-8")
+    stats = list(csv.DictReader((site / "downloads/statistics.csv").open(encoding="utf-8")))
+    any_reply = next(
+        s
+        for s in stats
+        if s["group"] == "all" and s["unit"] == "province" and s["measure"] == "any_reply_rate"
+    )
+    pct = f"{float(any_reply['value']) * 100:.0f}%"
+    assert f"{any_reply['k']} trên {any_reply['n']}" in html and pct in html
+    first = next(csv.DictReader((site / "downloads/rankings.csv").open(encoding="utf-8")))
+    # the ranking is HTML table text: a screen reader or a text search finds the names
+    assert f'<a href="provinces/{first["province_code"]}.html">{first["province_name"]}</a>' in html
+
+
+def test_province_page_shows_indicators_evidence_and_aggregates(site: Path) -> None:
+    html = (site / "en" / "provinces" / "01.html").read_text(encoding="utf-8")
+    scores = [
+        r
+        for r in csv.DictReader((site / "downloads/scores.csv").open(encoding="utf-8"))
+        if r["province_code"] == "01"
+    ]
+    for r in scores:
+        assert (
+            escape(r["explanation_en"]).replace("&quot;", "&#34;").replace("&#x27;", "&#39;")
+            in html
+        )
+    links = _parse(site / "en" / "provinces" / "01.html").links
+    warcs = [x for x in links if "/evidence/" in x and ".warc" in x]
+    shots = [x for x in links if "/evidence/" in x and x.endswith(".png")]
+    assert warcs and shots
+    assert "pobi-2026.wacz" in html
+    assert "Requests" in html
+
+
+def test_public_mode_no_personal_data_anywhere(site: Path, scored: Built) -> None:
+    personal = scored.summary.personal_strings
+    assert personal  # the synthetic store does hold personal data
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".csv", ".json", ".md", ".jsonl"}:
+            text = path.read_text(encoding="utf-8")
+            leaked = [p for p in personal if p in text]
+            assert not leaked, f"{path.relative_to(site)} leaks {leaked}"
+    recipients = [r["recipient"] for r in csv.DictReader((site / "downloads/requests.csv").open())]
+    assert recipients and all(r == "" or r.startswith("…@") for r in recipients)
+    replies = list(csv.DictReader((site / "downloads/replies.csv").open()))
+    assert replies and all(r["source"] == "" and r["raw_sha256"] == "" for r in replies)
+
+
+def test_republish_is_byte_identical(site: Path, scored: Built, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    with scored.store.session() as s:
+        publish_round(s, "2026", again, scored.cfg, scored.evidence, at=AS_OF)
+    cmp = filecmp.dircmp(site, again)
+
+    def same(c: filecmp.dircmp) -> bool:  # type: ignore[type-arg]
+        if c.left_only or c.right_only:
+            return False
+        _match, mismatch, errors = filecmp.cmpfiles(c.left, c.right, c.common_files, shallow=False)
+        return not mismatch and not errors and all(same(sub) for sub in c.subdirs.values())
+
+    assert same(cmp)
+
+
+def test_wacz_is_valid_replayable_and_matches_the_store(site: Path, scored: Built) -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        from wacz.main import main as wacz_main
+
+    wacz = site / "downloads" / "pobi-2026.wacz"
+    assert wacz_main(["validate", "-f", str(wacz)]) == 0
+    assert verify_wacz(wacz, scored.evidence).ok
+    # Replay as a player does: find a finding's page in the CDXJ index, read its record.
+    from warcio.archiveiterator import ArchiveIterator
+
+    with zipfile.ZipFile(wacz) as zf:
+        index = zf.read("indexes/index.cdxj").decode().splitlines()
+        pages = [json.loads(x) for x in zf.read("pages/pages.jsonl").decode().splitlines()[1:]]
+        archives = {n: zf.read(n) for n in zf.namelist() if n.startswith("archive/")}
+    assert pages and index
+    url = pages[0]["url"]
+    entry = next(json.loads(line.split(" ", 2)[2]) for line in index if f'"{url}"' in line)
+    data = archives["archive/" + entry["filename"]]
+    chunk = data[int(entry["offset"]) : int(entry["offset"]) + int(entry["length"])]
+    import io
+
+    record = next(iter(ArchiveIterator(io.BytesIO(chunk))))
+    assert record.rec_headers.get_header("WARC-Target-URI") == url
+    assert record.content_stream().read()
+
+
+def test_wacz_check_catches_a_tampered_package(site: Path, scored: Built, tmp_path: Path) -> None:
+    src = site / "downloads" / "pobi-2026.wacz"
+    bad = tmp_path / "bad.wacz"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.startswith("archive/"):
+                data = data.replace(b"WARC/1.0", b"WARC/1.1", 1)
+            zout.writestr(info, data)
+    report = verify_wacz(bad, scored.evidence)
+    assert not report.ok
+    assert any("does not match" in p for p in report.problems)
+
+
+@pytest.fixture
+def unscored(tmp_path: Path) -> Iterator[Built]:
+    from pobi.models import Era
+
+    home = tmp_path / "home"
+    built = build(
+        home, f"sqlite:///{home / 'pobi.sqlite'}", score=False, rounds=(("2026", Era.CURRENT),)
+    )
+    yield built
+    built.store.close()
+
+
+def test_bad_input_is_refused_clearly(
+    scored: Built, unscored: Built, tmp_path: Path, invoke: Callable[..., object]
+) -> None:
+    res = invoke("publish", "--round", "1999", "--out", str(tmp_path / "a"), env=scored.env())
+    assert res.returncode == 3 and "No round '1999'" in res.stderr  # type: ignore[attr-defined]
+    res = invoke("publish", "--round", "2026", "--out", str(tmp_path / "a"), env=unscored.env())
+    assert res.returncode == 5 and "pobi score --round 2026" in res.stderr  # type: ignore[attr-defined]
+    res = invoke(
+        "publish", "--round", "2026", "--out", str(tmp_path / "a"), "--lang", "fr", env=scored.env()
+    )
+    assert res.returncode == 2 and "--lang" in res.stderr  # type: ignore[attr-defined]
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "keep.txt").write_text("mine")
+    res = invoke("publish", "--round", "2026", "--out", str(full), env=scored.env())
+    assert res.returncode == 2 and "not empty" in res.stderr and "--force" in res.stderr  # type: ignore[attr-defined]
+    assert (full / "keep.txt").read_text() == "mine"
+    assert not list(tmp_path.glob(".*tmp-*"))
+
+
+def test_force_replaces_and_a_failed_build_keeps_the_old_site(
+    scored: Built, tmp_path: Path, invoke: Callable[..., object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    env = {**scored.env(), "POBI_NOW": AS_OF_TEXT}
+    res = invoke("publish", "--round", "2026", "--out", str(out), "--lang", "en", env=env)
+    assert res.returncode == 0, res.stderr  # type: ignore[attr-defined]
+    assert (out / "index.html").exists() and not (out / "en").exists()
+    before = (out / "index.html").read_bytes()
+
+    import scoring.site.build as site_build
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(site_build, "build_wacz", broken)
+    res = invoke("publish", "--round", "2026", "--out", str(out), "--force", env=env)
+    assert res.returncode != 0
+    assert (out / "index.html").read_bytes() == before  # the good site is still there
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no half-written folder
+    monkeypatch.undo()
+    res = invoke("publish", "--round", "2026", "--out", str(out), "--force", env=env)
+    assert res.returncode == 0 and (out / "en" / "index.html").exists()  # type: ignore[attr-defined]
