@@ -235,3 +235,72 @@ def test_force_replaces_and_a_failed_build_keeps_the_old_site(
     monkeypatch.undo()
     res = invoke("publish", "--round", "2026", "--out", str(out), "--force", env=env)
     assert res.returncode == 0 and (out / "en" / "index.html").exists()  # type: ignore[attr-defined]
+
+
+class _Text(HTMLParser):
+    """Everything a reader sees or hears: text nodes (not scripts or styles) and the titles,
+    alternative texts and labels of elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("title", "alt", "aria-label") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(path: Path) -> str:
+    parser = _Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return "\n".join(parser.parts)
+
+
+RAW_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+NOT_WORDS = re.compile(
+    r"(https?://\S+|[\w.+-]+@[\w.-]+|\b[0-9a-f]{64}\b|\S+\.(csv|json|jsonl|md|xlsx|wacz)\b"
+    r"|\b\S+@\d[\w.]*)"
+)
+
+
+def english_strings() -> set[str]:
+    from scoring.rubric import load_rubric
+    from scoring.site import texts
+
+    out: set[str] = set()
+    for table in (texts.UI, texts.BANDS, texts.CHANNELS, texts.SITE_KINDS, texts.DEADLINES,
+                  texts.REPLY_KINDS, texts.CODINGS, texts.MEASURES):  # fmt: skip
+        # a technical term both languages use ("SHA-256" in "Mã băm SHA-256") is not English
+        out |= {v["en"] for v in table.values() if v["en"] not in v["vi"] and len(v["en"]) > 3}
+    rub = load_rubric("participation-v1")
+    out |= {i.question_en for i in rub.indicators}
+    out |= {p.name_en for p in rub.pillars.values()}
+    out |= {o.en for i in rub.indicators for o in i.options.values()}
+    return out
+
+
+def test_vietnamese_pages_have_no_english_and_no_raw_ids(site: Path) -> None:
+    english = english_strings()
+    pages = [p for p in site.rglob("*.html") if "en" not in p.relative_to(site).parts]
+    assert len(pages) == 3 + 34
+    for page in pages:
+        text = visible_text(page)
+        words = NOT_WORDS.sub(" ", text)
+        ids = sorted(set(RAW_ID.findall(words)))
+        assert not ids, f"{page.relative_to(site)}: raw ids {ids}"
+        found = sorted(e for e in english if e in text)
+        assert not found, f"{page.relative_to(site)}: English text {found}"
+    # and the check can fail: the English pages do contain English
+    assert any(e in visible_text(site / "en" / "index.html") for e in english)
