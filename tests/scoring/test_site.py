@@ -304,3 +304,16 @@ def test_vietnamese_pages_have_no_english_and_no_raw_ids(site: Path) -> None:
         assert not found, f"{page.relative_to(site)}: English text {found}"
     # and the check can fail: the English pages do contain English
     assert any(e in visible_text(site / "en" / "index.html") for e in english)
+
+
+def test_evidence_verify_checks_the_package(
+    site: Path, scored: Built, tmp_path: Path, invoke: Callable[..., object]
+) -> None:
+    wacz = site / "downloads" / "pobi-2026.wacz"
+    res = invoke("evidence", "verify", "--wacz", str(wacz), env=scored.env())
+    assert res.returncode == 0, res.stderr  # type: ignore[attr-defined]
+    assert "page WARCs match the evidence store" in res.stdout  # type: ignore[attr-defined]
+    bad = tmp_path / "bad.wacz"
+    bad.write_bytes(wacz.read_bytes()[:-200])  # truncated download
+    res = invoke("evidence", "verify", "--wacz", str(bad), env=scored.env())
+    assert res.returncode == 4  # type: ignore[attr-defined]
