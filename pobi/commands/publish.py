@@ -31,6 +31,14 @@ def publish_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the content of a non-empty --out folder.")
     ] = False,
+    base_url: Annotated[
+        str,
+        typer.Option(
+            "--base-url",
+            help="Where you will host the site (https://…): each finding then also links to its "
+            "archived page replayed by ReplayWeb.page from the hosted WACZ.",
+        ),
+    ] = "",
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -80,6 +88,7 @@ def publish_cmd(
             langs=langs,
             force=force,
             at=at,
+            base_url=base_url,
             progress=lambda name: bar.update(task, description=f"Publishing: {name}"),
         )
     console.print(

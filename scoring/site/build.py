@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -33,13 +34,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pobi import __version__
-from pobi.clock import aware
+from pobi.clock import VN_TZ, aware
 from pobi.config import Config
 from pobi.errors import EvidenceError, InputError, NotFoundError, StateError
 from pobi.evidence import EvidenceStore, sha256_bytes
@@ -156,8 +158,14 @@ def publish_round(
     langs: tuple[str, ...] = LANGS,
     force: bool = False,
     at: datetime | None = None,
+    base_url: str = "",
     progress: Callable[[str], None] | None = None,
 ) -> PublishResult:
+    """``base_url``: where the site will be hosted (https://…/); when given, each finding also
+    links to its page replayed by ReplayWeb.page from the hosted WACZ (a link the reader follows,
+    never a request the site makes)."""
+    if base_url and not re.match(r"^https?://[^\s\"'<>]+$", base_url):
+        raise InputError(f"--base-url {base_url!r} must be an http(s) URL of the hosted site")
     step = progress or (lambda _name: None)
     rnd = get_round(session, round_id)
     scored_at = _scored_at(session, round_id)
@@ -176,7 +184,17 @@ def publish_round(
     result = PublishResult(out, langs)
     try:
         _build(
-            session, rnd.id, Era(rnd.era), tmp, cfg, evidence, langs, at or scored_at, result, step
+            session,
+            rnd.id,
+            Era(rnd.era),
+            tmp,
+            cfg,
+            evidence,
+            langs,
+            at or scored_at,
+            result,
+            step,
+            base_url.rstrip("/"),
         )
         os.chmod(tmp, 0o755)
         step("moving the site into place")
@@ -192,6 +210,18 @@ def publish_round(
 
 
 # --------------------------------------------------------------------------- data for the pages
+
+REPLAYWEB = "https://replayweb.page/"
+
+
+def _replay_link(base_url: str, wacz_name: str, url: str, ts: str) -> str:
+    """ReplayWeb.page opening the hosted WACZ at the archived page (empty without a base URL or
+    when the page is not in the package)."""
+    if not base_url or not ts:
+        return ""
+    stamp = re.sub(r"[^0-9]", "", ts)[:14]
+    source = quote(f"{base_url}/downloads/{wacz_name}", safe="")
+    return f"{REPLAYWEB}?source={source}#view=pages&url={quote(url, safe='')}&ts={stamp}"
 
 
 def _evidence_files(
@@ -276,6 +306,7 @@ def _build(
     at: datetime,
     result: PublishResult,
     step: Callable[[str], None],
+    base_url: str = "",
 ) -> None:
     rub = rubric_for_round(session, round_id, None)
     downloads = target / "downloads"
@@ -377,7 +408,7 @@ def _build(
                 switch=switch,
                 round_id=round_id,
                 era_label=t(f"era_{era.value}"),
-                as_of=at.isoformat(timespec="minutes"),
+                as_of=at.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M (UTC+7)"),
                 rubric=f"{rub.id}@{rub.version}",
                 version=__version__,
                 **ctx,
@@ -498,6 +529,9 @@ def _build(
                     "channel_label": texts.label(texts.CHANNELS, f["channel"], lang),
                     "site_label": texts.label(texts.SITE_KINDS, f["site_kind"], lang),
                     "captured": captured.get(f["warc_sha256"], ""),
+                    "replay": _replay_link(
+                        base_url, wacz_name, f["found_on"], captured.get(f["warc_sha256"], "")
+                    ),
                 }
                 for f in findings.get(p.code, [])
             ]

@@ -88,6 +88,7 @@ UI: dict[str, dict[str, str]] = {
     },
     "download_warc": {"vi": "tệp WARC", "en": "WARC file"},
     "captured": {"vi": "lưu lúc", "en": "captured"},
+    "replay": {"vi": "xem lại trang lưu trữ", "en": "replay the archived page"},
     "no_evidence": {"vi": "Không tìm thấy kênh nào.", "en": "No channel was found."},
     "replies": {"vi": "Yêu cầu thông tin và phản hồi", "en": "Information requests and replies"},
     "replies_note": {

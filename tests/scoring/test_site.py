@@ -317,3 +317,28 @@ def test_evidence_verify_checks_the_package(
     bad.write_bytes(wacz.read_bytes()[:-200])  # truncated download
     res = invoke("evidence", "verify", "--wacz", str(bad), env=scored.env())
     assert res.returncode == 4  # type: ignore[attr-defined]
+
+
+def test_base_url_adds_replay_links_to_the_hosted_wacz(
+    scored: Built, tmp_path: Path, invoke: Callable[..., object]
+) -> None:
+    out = tmp_path / "hosted"
+    res = invoke(
+        "publish", "--round", "2026", "--out", str(out), "--lang", "vi",
+        "--base-url", "https://example.org/pobi/2026/", env=scored.env(),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr  # type: ignore[attr-defined]
+    links = [x for x in _parse(out / "provinces" / "01.html").links if "replayweb.page" in x]
+    assert links
+    assert all(
+        x.startswith(
+            "https://replayweb.page/?source=https%3A%2F%2Fexample.org%2Fpobi%2F2026%2F"
+            "downloads%2Fpobi-2026.wacz#view=pages&url=https%3A%2F%2F"
+        )
+        for x in links
+    )
+    res = invoke(
+        "publish", "--round", "2026", "--out", str(tmp_path / "x"), "--base-url",
+        "javascript:alert(1)", env=scored.env(),
+    )  # fmt: skip
+    assert res.returncode == 2  # type: ignore[attr-defined]
