@@ -342,3 +342,24 @@ def test_base_url_adds_replay_links_to_the_hosted_wacz(
         "javascript:alert(1)", env=scored.env(),
     )  # fmt: skip
     assert res.returncode == 2  # type: ignore[attr-defined]
+
+
+def test_hostile_portal_text_stays_text(fresh: Built, tmp_path: Path) -> None:
+    """A crawled value or URL carrying markup is shown as text: no tag, no script, no link."""
+    from sqlalchemy import select
+
+    from pobi.store.tables import Finding
+
+    evil = '<img src="http://198.51.100.7/beacon" onerror="alert(1)">'
+    with fresh.store.session() as s:
+        f = s.scalars(select(Finding).where(Finding.province_code == "01")).first()
+        assert f is not None
+        f.value = evil
+        f.found_on = "javascript:alert(document.cookie)"
+    out = tmp_path / "site"
+    with fresh.store.session() as s:
+        publish_round(s, "2026", out, fresh.cfg, fresh.evidence, langs=("en",), at=AS_OF)
+    html = (out / "provinces" / "01.html").read_text(encoding="utf-8")
+    assert evil not in html and "&lt;img src=&#34;http://198.51.100.7/beacon&#34;" in html
+    links = _parse(out / "provinces" / "01.html").links
+    assert not any(x.startswith(("javascript:", "http://198.51.100.7")) for x in links)
