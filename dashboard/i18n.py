@@ -367,6 +367,16 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Đã gán thư {id} cho yêu cầu {request}.",
         "en": "Assigned message {id} to request {request}.",
     },
+    # issue 18: the real map and the ranking as text
+    "map_kind": {"vi": "Kiểu bản đồ", "en": "Map style"},
+    "map_kind_map": {"vi": "Bản đồ Việt Nam", "en": "Map of Vietnam"},
+    "map_kind_tiles": {"vi": "Lưới ô vuông", "en": "Tile grid"},
+    "map_svg_title": {"vi": "Bản đồ các tỉnh, thành phố", "en": "Map of the provinces"},
+    "ranking_text_title": {"vi": "Bảng xếp hạng dạng văn bản", "en": "Ranking as text"},
+    "map_attribution": {
+        "vi": "Ranh giới: Natural Earth (phạm vi công cộng), đã giản lược.",
+        "en": "Boundaries: Natural Earth (public domain), simplified.",
+    },
 }
 
 

@@ -489,6 +489,7 @@ def province_scores(url: str, version: str, round_id: str, code: str) -> pd.Data
                 "override_reason": latest[sc.indicator].reason if sc.indicator in latest else "",
                 "override_coder": latest[sc.indicator].coder if sc.indicator in latest else "",
                 "explanation": sc.explanation,
+                "explanation_vi": sc.explanation_vi,
                 "evidence": ", ".join(e[:12] for e in (sc.evidence or [])),
             }
             for sc in scores
@@ -503,6 +504,7 @@ def province_scores(url: str, version: str, round_id: str, code: str) -> pd.Data
             "override_reason",
             "override_coder",
             "explanation",
+            "explanation_vi",
             "evidence",
         ],
     )

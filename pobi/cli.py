@@ -61,7 +61,7 @@ def _root(
 
 core.register(app)
 
-_OPTIONAL_GROUPS = ("crawl", "probe", "score", "dashboard", "demo", "survey")
+_OPTIONAL_GROUPS = ("crawl", "probe", "score", "dashboard", "demo", "survey", "publish")
 for _name in _OPTIONAL_GROUPS:
     try:
         _module = __import__(f"pobi.commands.{_name}", fromlist=["register"])

@@ -270,7 +270,10 @@ def export_round(
     bom: bool = False,
     at: datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    redact: Callable[[str, Row], Row] | None = None,
 ) -> ExportResult:
+    """``redact(table_name, row)``, when given, rewrites every row before it is written (the
+    static site publishes with :func:`pobi.privacy.public_row`)."""
     if fmt not in FORMATS:
         raise InputError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     rnd = get_round(session, round_id)
@@ -329,6 +332,8 @@ def export_round(
 
     survey = survey_tables(session, round_id)
     data += [(t, survey[t.name]) for t in cols.SURVEY_TABLES]
+    if redact is not None:
+        data = [(t, [redact(t.name, r) for r in rows]) for t, rows in data]
     meta = {
         "package_name": f"pobi-round-{round_id.lower()}",
         "title": f"pobi round {round_id} — budget responsiveness of Vietnam's provinces",

@@ -51,6 +51,18 @@ SITE_EN = {
 }
 
 
+# Reply codes in Vietnamese, for the Vietnamese explanations (the English ones use the codes).
+CODING_VI = {
+    "substantive": "trả lời đầy đủ",
+    "partial": "trả lời một phần",
+    "acknowledgment": "xác nhận đã nhận",
+    "referral": "chuyển nơi khác",
+    "refusal": "từ chối",
+    "other": "khác",
+    "not coded": "chưa mã hóa",
+}
+
+
 def _evidence_of_findings(findings: list[Finding]) -> tuple[str, ...]:
     out: list[str] = []
     for f in findings:
@@ -527,7 +539,8 @@ def reply(facts: ProvinceFacts, params: dict[str, Any]) -> Outcome:
         return Outcome(
             Answer.C,
             f"Human reply without the information ({', '.join(codes)}).",
-            f"Có thư trả lời nhưng không cung cấp thông tin ({', '.join(codes)}).",
+            "Có thư trả lời nhưng không cung cấp thông tin "
+            f"({', '.join(CODING_VI.get(c, c) for c in codes)}).",
             ev,
         )
     autos = _evidence_of_requests(facts.requests, {ReplyKind.AUTO_REPLY.value})

@@ -7,7 +7,9 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.context import current, require_round
+from dashboard.texttable import html_table
 from dashboard.tilemap import BAND_COLOURS, STATUS_COLOURS, tile_chart
+from pobi.geomap import Shade, svg_map
 from pobi.registry import REGIONS
 
 
@@ -73,6 +75,7 @@ if require_round(ctx):
     table["status"] = [_status(r) for r in table.itertuples()]
     table["status_label"] = [ctx.t("status_" + s) for s in table["status"]]
     st.subheader(ctx.t("map_title"))
+    domain: list[str] = []
     if head["scored"]:
         table["band_label"] = [ctx.t("band_" + (b or "none")) for b in table["band"]]
         domain = [ctx.t("band_" + b) for b in ("A", "B", "C", "D", "none")]
@@ -98,8 +101,38 @@ if require_round(ctx):
         )
     left, right = st.columns([1, 1])
     with left:
-        st.altair_chart(chart, width="content")
-        st.caption(ctx.t("map_caption"))
+        kind = st.radio(
+            ctx.t("map_kind"),
+            ["map", "tiles"],
+            format_func=lambda k: ctx.t("map_kind_" + k),
+            horizontal=True,
+            key="overview_map_kind",
+        )
+        if kind == "map":  # the real map (pobi.geomap), coloured like the tiles
+            fills = dict(
+                zip(
+                    domain if head["scored"] else [ctx.t("status_" + k) for k in STATUS_COLOURS],
+                    (
+                        [BAND_COLOURS[b] for b in ("A", "B", "C", "D", "")]
+                        if head["scored"]
+                        else list(STATUS_COLOURS.values())
+                    ),
+                    strict=True,
+                )
+            )
+            colour_of = "band_label" if head["scored"] else "status_label"
+            shades = {
+                r.code: Shade(fills[getattr(r, colour_of)], f"{r.name} · {getattr(r, colour_of)}")
+                for r in table.itertuples()
+            }
+            # st.markdown, not st.html: st.html's sanitiser keeps the HTML profile only and
+            # drops SVG. Names and colours are ours; province names come from the registry.
+            svg = svg_map(ctx.era, shades, lang=ctx.lang, title=ctx.t("map_svg_title"))
+            st.markdown(f'<div class="pobi-map-wrap">{svg}</div>', unsafe_allow_html=True)
+            st.caption(" · ".join(f"{label}" for label in fills) + " — " + ctx.t("map_attribution"))
+        else:
+            st.altair_chart(chart, width="content")
+            st.caption(ctx.t("map_caption"))
     with right:
         st.subheader(ctx.t("ranking_title"))
         regions = st.multiselect(
@@ -147,3 +180,19 @@ if require_round(ctx):
             },
         )
         st.caption(ctx.t("ranking_caption", shown=len(shown), total=len(table)))
+        with st.expander(ctx.t("ranking_text_title")):
+            st.html(
+                html_table(
+                    view,
+                    {
+                        "rank": ctx.t("col_rank"),
+                        "code": ctx.t("col_code"),
+                        "name": ctx.t("col_name"),
+                        "region_label": ctx.t("col_region"),
+                        "index": ctx.t("col_index"),
+                        "band": ctx.t("col_band"),
+                        "status_label": ctx.t("col_reply_status"),
+                    },
+                    caption=ctx.t("ranking_title"),
+                )
+            )

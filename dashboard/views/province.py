@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts import timeline_chart
 from dashboard.context import current, require_round
+from dashboard.labels import localise
 from dashboard.privacy import escape_markdown, mask_email, public_columns
 from pobi.clock import VN_TZ
 from pobi.registry import REGIONS, province, provinces
@@ -53,6 +54,13 @@ if require_round(ctx):
         st.info(ctx.t("province_not_scored", round=ctx.round_id))
     else:
         shown = public_columns(scores) if ctx.public else scores
+        if ctx.lang == "vi" and "explanation_vi" in shown:
+            shown = shown.assign(
+                explanation=shown["explanation_vi"].where(
+                    shown["explanation_vi"] != "", shown["explanation"]
+                )
+            )
+        shown = localise(shown.drop(columns=["explanation_vi"], errors="ignore"), ctx.lang)
         st.dataframe(
             shown,
             hide_index=True,
@@ -81,7 +89,7 @@ if require_round(ctx):
         st.info(ctx.t("not_crawled_yet"))
     else:
         st.dataframe(
-            sites,
+            localise(sites, ctx.lang),
             hide_index=True,
             width="stretch",
             column_config={
@@ -98,7 +106,7 @@ if require_round(ctx):
     if not findings.empty:
         st.markdown(f"**{ctx.t('findings_title')}**")
         st.dataframe(
-            findings.drop(columns=["id"]),
+            localise(findings.drop(columns=["id"]), ctx.lang),
             hide_index=True,
             width="stretch",
             column_config={
@@ -141,7 +149,7 @@ if require_round(ctx):
             req_view["recipient"] = req_view["recipient"].map(mask_email)
             req_view = req_view.drop(columns=["subject", "eml_sha256"])
         st.dataframe(
-            req_view,
+            localise(req_view, ctx.lang),
             hide_index=True,
             width="stretch",
             column_config={

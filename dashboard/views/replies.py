@@ -70,6 +70,8 @@ if require_round(ctx):
         )
         n = regions.groupby("region_label", sort=False)["n"].first()
         table.insert(0, ctx.t("col_provinces_asked"), n)
+        table.index.name = ctx.t("col_region")
+        table.columns.name = None
         st.dataframe(table.style.format("{:.0%}", subset=list(table.columns[1:])))
         st.caption(ctx.t("by_region_caption"))
 

@@ -188,12 +188,34 @@ def config_show(as_json: Annotated[bool, typer.Option("--json")] = False) -> Non
             console.print(f"[bold]{section}[/bold] = {values}")
 
 
-def evidence_verify() -> None:
+def evidence_verify(
+    wacz: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--wacz",
+            help="Also check a WACZ made by pobi publish against the store (repeatable): its "
+            "files match their hashes and every page WARC in it is the stored file.",
+        ),
+    ] = None,
+) -> None:
     """Re-hash every evidence file; report mismatches and files the store records but lacks."""
     from pobi.errors import EvidenceError
     from pobi.evidence import recorded_hashes
 
     ws = workspace()
+    for path in wacz or []:
+        from pobi.webarchive import verify_wacz
+
+        checked = verify_wacz(path, ws.evidence)
+        for problem in checked.problems:
+            console.print(f"[red]WACZ[/red] {path}: {problem}")
+        if not checked.ok:
+            raise EvidenceError(
+                f"{path}: {len(checked.problems)} problems; the package does not match the store."
+            )
+        console.print(
+            f"[green]{path}: {checked.checked} page WARCs match the evidence store.[/green]"
+        )
     with ws.store.session() as s:
         recorded = recorded_hashes(s)
     report = ws.evidence.verify(recorded)

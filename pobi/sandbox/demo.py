@@ -313,6 +313,11 @@ def step_export(run: DemoRun) -> None:
         "all",
         env={"POBI_NOW": run.end},
     )
+    # the static report site (docs/publish.md): open <home>/site/demo/index.html
+    run.pobi(
+        "publish", "--round", "demo", "--out", str(run.home / "site" / "demo"), "--force",
+        env={"POBI_NOW": run.end},
+    )  # fmt: skip
 
 
 def _rendering(run: DemoRun) -> dict[str, Any]:
@@ -355,7 +360,7 @@ STEPS: list[tuple[str, Callable[[DemoRun], None]]] = [
     ("7. Collect replies over IMAP; match and classify", step_collect),
     ("8. Code the human replies", step_coding),
     ("9. Score", step_score),
-    ("10. Export", step_export),
+    ("10. Export and publish the static site", step_export),
     ("11. Closing report: the tool checked against the simulation's truth", step_report),
 ]
 

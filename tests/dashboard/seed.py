@@ -22,13 +22,13 @@ from pobi.sandbox.synthetic import Summary, populate
 from pobi.store import Store
 from pobi.store.tables import ProvinceIndex, Round, Score, ScoreOverride
 
-INDICATORS = [
-    ("channels", "qa_section"),
-    ("channels", "email_published"),
+INDICATORS = [  # ids and pillars of the bundled rubric participation-v1
+    ("channels", "qa_portal"),
+    ("channels", "contact_email"),
     ("channels", "info_access"),
-    ("responsiveness", "any_reply"),
-    ("responsiveness", "substantive_reply"),
-    ("responsiveness", "on_time"),
+    ("response", "delivery"),
+    ("response", "reply"),
+    ("response", "reply_time"),
 ]
 OVERRIDE_REASON = "Kiểm tra thủ công: mục Hỏi đáp hoạt động (manual check)"
 
@@ -53,7 +53,7 @@ def write_scores(store: Store, round_id: str, seed: int = 0) -> None:
                 answer = rng.choice(list(Answer))
                 computed = answer
                 overridden = False
-                if p.code == "01" and ind == "qa_section":
+                if p.code == "01" and ind == "qa_portal":
                     computed, answer, overridden = Answer.D, Answer.A, True
                     s.add(
                         ScoreOverride(
@@ -79,6 +79,7 @@ def write_scores(store: Store, round_id: str, seed: int = 0) -> None:
                         computed_answer=computed.value,
                         points=pts,
                         explanation=f"{ind}: answer {answer.value} (seeded)",
+                        explanation_vi=f"Đáp án {answer.value} (dữ liệu mẫu)",
                         evidence=[],
                         overridden=overridden,
                         rubric="participation-v1",

@@ -224,7 +224,9 @@ def test_researcher_mode_every_page_both_languages_offline_and_hostile_reply_ine
             assert "Traceback" not in text, f"{path} ({lang}) shows a traceback"
             assert not page.query_selector('[data-testid="stException"]'), path
             if path == "overview":  # the map and the ranking table are drawn
-                assert page.query_selector(".vega-embed canvas, .vega-embed svg"), "no map"
+                shapes = page.query_selector_all("svg.pobi-map path[data-province-code]")
+                assert len(shapes) == 34, "no map of the 34 units"
+                assert page.get_by_text("Hoàng Sa", exact=False).count() >= 1
                 assert page.query_selector('[data-testid="stDataFrame"]'), "no ranking table"
         review = visit(page, f"{base}/review?lang=vi", shots, "review-vi", "Thư chưa đối chiếu")
         assert "Rà soát và mã hóa" in review and "Thư chưa đối chiếu" in review

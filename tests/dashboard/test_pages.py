@@ -63,7 +63,12 @@ def test_every_page_renders_with_its_elements(seeded: Seeded, lang: str) -> None
         for k in ("any_reply_rate", "substantive_rate", "qa_provinces", "bounced_provinces")
     ]
     assert at.metric[2].value.endswith("/ 34")
-    assert len(at.get("vega_lite_chart")) == 1  # the tile map
+    maps = [m.value for m in at.markdown if "data-province-code" in m.value]
+    assert len(maps) == 1 and maps[0].count("data-province-code=") == 34  # the real map
+    assert len(at.get("vega_lite_chart")) == 0
+    at.radio(key="overview_map_kind").set_value("tiles").run()
+    assert len(at.get("vega_lite_chart")) == 1  # the tile grid, still an option
+    at.radio(key="overview_map_kind").set_value("map").run()
     ranking = at.dataframe[0].value
     assert len(ranking) == 34 and ranking["rank"].notna().all()
     assert not at.warning  # scored: no "not scored yet"

@@ -116,3 +116,16 @@ def test_no_secret_leaks_anywhere(demo: tuple[Path, str]) -> None:
             for needle in needles:
                 assert needle not in data, f"{needle!r} found in {path}"
     assert scanned > 100  # database, WAL, evidence files, exports, previews
+
+
+def test_the_static_site_is_published(demo: tuple[Path, str]) -> None:
+    home, _out = demo
+    site = home / "site" / "demo"
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert index.count("data-province-code=") >= 34  # the map (and the ranking rows)
+    assert (site / "downloads" / "pobi-demo.wacz").stat().st_size > 0
+    assert (
+        len(list((site / "provinces").glob("*.html")))
+        == len(list((site / "en" / "provinces").glob("*.html")))
+        >= 34
+    )

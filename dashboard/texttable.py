@@ -1,0 +1,40 @@
+"""Tables as HTML table text (``st.html``), beside the canvas-drawn ``st.dataframe``: a screen
+reader, a text search or a copy-paste finds every province name and figure in them."""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+
+def html_table(
+    df: pd.DataFrame,
+    headers: dict[str, str],
+    caption: str = "",
+    integers: tuple[str, ...] = ("rank",),
+) -> str:
+    """``headers`` maps the frame's columns to shown headers, in order; other columns are left
+    out. Missing values show as '—'; ``integers`` are shown without decimals."""
+    cols = [c for c in headers if c in df.columns]
+    out = ['<table class="pobi-text-table">']
+    if caption:
+        out.append(f"<caption>{escape(caption)}</caption>")
+    out.append(
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{escape(headers[c])}</th>' for c in cols)
+        + "</tr></thead><tbody>"
+    )
+    for row in df[cols].itertuples(index=False):
+        cells = []
+        for col, value in zip(cols, row, strict=True):
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                text = "—"
+            elif isinstance(value, float):
+                text = f"{value:.0f}" if col in integers else f"{value:.1f}"
+            else:
+                text = str(value)
+            cells.append(f"<td>{escape(text)}</td>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)

@@ -1,0 +1,59 @@
+"""Public-mode rules for data that leaves the researcher's machine (the static site's downloads).
+
+The same rules as the dashboard's public mode (``dashboard/privacy.py``): aggregates, scores and
+portal evidence (what a portal itself publishes) are public; requesters' and officials' personal
+data are not — e-mail bodies, subjects, senders, the request's text, the addresses requests went
+to, mailbox names, file paths, coders' names, raw e-mails. Export rows keep their columns (the
+data package's schema stays the same); a private value is masked or blanked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Columns that may hold personal data (dashboard/privacy.py PRIVATE_COLUMNS, same list).
+PRIVATE_COLUMNS = frozenset(
+    {
+        "from_addr",
+        "subject",
+        "body_text",
+        "recipient",
+        "source",
+        "eml_sha256",
+        "raw_sha256",
+        "message_id",
+        "override_coder",
+        "coder",
+        "to_addrs",
+    }
+)
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
+_PHONE = re.compile(r"(?<!\d)(\+?84|0)[\d .-]{8,13}\d(?!\d)")
+
+
+def mask_email(address: str) -> str:
+    """'nguyen.van.a@stc.hanoi.gov.vn' -> '…@stc.hanoi.gov.vn' (the agency's domain stays)."""
+    if "@" not in address:
+        return "…"
+    return "…@" + address.rsplit("@", 1)[1]
+
+
+def scrub(text: str) -> str:
+    """Mask e-mail addresses and phone numbers inside free text."""
+    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
+    return _PHONE.sub("…", text)
+
+
+def public_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """An export row fit for publication: the recipient's address keeps only its domain, every
+    other private column is blanked (tables other helpers add are covered by the column list)."""
+    out = dict(row)
+    for column in PRIVATE_COLUMNS & out.keys():
+        value = out[column]
+        if column == "recipient" and value:
+            out[column] = mask_email(str(value))
+        elif value not in (None, ""):
+            out[column] = ""
+    return out

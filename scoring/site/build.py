@@ -1,0 +1,629 @@
+"""`pobi publish`: a round as a static report site (HTML, CSS, a little JavaScript).
+
+Why here: the site is made from the round's exports (``scoring.export``) and rubric
+(``scoring.rubric``), which only ``scoring`` may import; it must not import streamlit, so it cannot
+live beside the dashboard's queries. The map is drawn by the core (``pobi.geomap``) so the
+dashboard uses the same one; the web archive is made by the core (``pobi.webarchive``) so
+``pobi evidence verify`` can check it.
+
+Layout of ``DIR`` (every link relative, so it works from ``file://`` and any static host)::
+
+    index.html, provinces/NN.html, methodology.html, downloads.html   first language (vi)
+    en/...                                                            each further language
+    assets/site.css, assets/site.js
+    downloads/   the export files (public mode), datapackage.json, CODEBOOK.md, XLSX, WACZ
+    evidence/    the WARC and screenshot of every finding shown, named by SHA-256
+
+The numbers on the pages are read back from the exported CSVs, so the site and its downloads
+always agree. Public mode (``pobi.privacy``): no message content, no sender, officials' addresses
+keep only their domain, no coder names. Deterministic: figures are judged as of the round's last
+scoring (or ``--as-of``), nothing else depends on the clock, so re-publishing gives identical
+bytes. The site is built in a temporary folder beside ``DIR`` and renamed into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from pobi import __version__
+from pobi.clock import VN_TZ, aware
+from pobi.config import Config
+from pobi.errors import EvidenceError, InputError, NotFoundError, StateError
+from pobi.evidence import EvidenceStore, sha256_bytes
+from pobi.geomap import NO_DATA, Shade, svg_map
+from pobi.models import Era
+from pobi.privacy import public_row
+from pobi.registry import REGIONS, provinces
+from pobi.reviews import rejected_finding_ids
+from pobi.rounds import get_round
+from pobi.store.tables import Finding, Score
+from pobi.webarchive import build_wacz, is_gzip
+from scoring import columns as cols
+from scoring.export import export_round, rubric_for_round
+from scoring.site import texts
+from scoring.statistics import MEASURES
+
+HERE = Path(__file__).resolve().parent
+LANGS = ("vi", "en")
+HEADLINE = ("any_reply_rate", "human_reply_rate", "substantive_reply_rate", "on_time_rate")
+
+
+@dataclass
+class PublishResult:
+    out_dir: Path
+    langs: tuple[str, ...]
+    pages: int = 0
+    files: int = 0
+    bytes: int = 0
+    archived_pages: int = 0
+    unreadable: list[str] = field(default_factory=list)  # evidence recorded but not readable
+
+
+def parse_langs(spec: str) -> tuple[str, ...]:
+    langs = tuple(x.strip().lower() for x in spec.split(",") if x.strip())
+    bad = [x for x in langs if x not in LANGS]
+    if not langs or bad or len(set(langs)) != len(langs):
+        raise InputError(
+            f"--lang {spec!r}: give one or both of {', '.join(LANGS)}, comma-separated, each once"
+        )
+    return langs
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _num(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def fmt_number(value: float | None, lang: str, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def fmt_pct(value: float | None, lang: str) -> str:
+    return "–" if value is None else fmt_number(value * 100, lang, 0) + "%"
+
+
+def fmt_size(n: int, lang: str) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return fmt_number(n / 1024, lang) + " KiB"
+    return fmt_number(n / 1024 / 1024, lang) + " MiB"
+
+
+def _check_out(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file, not a folder.")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise InputError(
+            f"The output folder {out} is not empty.",
+            hint="Choose a new folder, or pass --force to replace its content with the site.",
+        )
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp`` with renames only: a failure leaves the old site intact."""
+    if not out.exists():
+        os.replace(tmp, out)
+        return
+    backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    backup.rmdir()
+    os.replace(out, backup)
+    try:
+        os.replace(tmp, out)
+    except OSError:
+        os.replace(backup, out)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def _scored_at(session: Session, round_id: str) -> datetime | None:
+    value = session.scalar(select(func.max(Score.computed_at)).where(Score.round_id == round_id))
+    return aware(value) if value is not None else None
+
+
+def publish_round(
+    session: Session,
+    round_id: str,
+    out: Path,
+    cfg: Config,
+    evidence: EvidenceStore,
+    *,
+    langs: tuple[str, ...] = LANGS,
+    force: bool = False,
+    at: datetime | None = None,
+    base_url: str = "",
+    progress: Callable[[str], None] | None = None,
+) -> PublishResult:
+    """``base_url``: where the site will be hosted (https://…/); when given, each finding also
+    links to its page replayed by ReplayWeb.page from the hosted WACZ (a link the reader follows,
+    never a request the site makes)."""
+    if base_url and not re.match(r"^https?://[^\s\"'<>]+$", base_url):
+        raise InputError(f"--base-url {base_url!r} must be an http(s) URL of the hosted site")
+    step = progress or (lambda _name: None)
+    rnd = get_round(session, round_id)
+    scored_at = _scored_at(session, round_id)
+    if scored_at is None:
+        raise StateError(
+            f"Round {round_id} has no scores yet: there is nothing to publish.",
+            hint=f"Score it first: pobi score --round {round_id}",
+        )
+    out = Path(out).absolute()
+    _check_out(out, force)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    except OSError as exc:
+        raise InputError(f"Cannot create a folder beside {out}: {exc.strerror or exc}") from exc
+    result = PublishResult(out, langs)
+    try:
+        _build(
+            session,
+            rnd.id,
+            Era(rnd.era),
+            tmp,
+            cfg,
+            evidence,
+            langs,
+            at or scored_at,
+            result,
+            step,
+            base_url.rstrip("/"),
+        )
+        os.chmod(tmp, 0o755)
+        step("moving the site into place")
+        _swap_into_place(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for path in out.rglob("*"):
+        if path.is_file():
+            result.files += 1
+            result.bytes += path.stat().st_size
+    return result
+
+
+# --------------------------------------------------------------------------- data for the pages
+
+REPLAYWEB = "https://replayweb.page/"
+
+
+def _replay_link(base_url: str, wacz_name: str, url: str, ts: str) -> str:
+    """ReplayWeb.page opening the hosted WACZ at the archived page (empty without a base URL or
+    when the page is not in the package)."""
+    if not base_url or not ts:
+        return ""
+    stamp = re.sub(r"[^0-9]", "", ts)[:14]
+    source = quote(f"{base_url}/downloads/{wacz_name}", safe="")
+    return f"{REPLAYWEB}?source={source}#view=pages&url={quote(url, safe='')}&ts={stamp}"
+
+
+def _evidence_files(
+    session: Session, round_id: str, evidence: EvidenceStore, target: Path, result: PublishResult
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
+    """Findings per province (not rejected), and hash -> site path of each evidence file copied."""
+    rejected = rejected_finding_ids(session, round_id)
+    findings = [
+        f
+        for f in session.scalars(select(Finding).where(Finding.round_id == round_id))
+        if f.id not in rejected
+    ]
+    findings.sort(key=lambda f: (f.province_code, f.channel, f.value, f.found_on, f.id))
+    copied: dict[str, str] = {}
+    wanted: list[tuple[str, str]] = []
+    for f in findings:
+        wanted += [(f.evidence_sha256, "warc.gz"), (f.screenshot_sha256, "png")]
+    for sha, ext in wanted:
+        if not sha or sha in copied or sha in result.unreadable:
+            continue
+        try:
+            data = evidence.read(sha)
+        except (NotFoundError, EvidenceError):
+            result.unreadable.append(sha)
+            continue
+        if sha256_bytes(data) != sha:
+            result.unreadable.append(sha)
+            continue
+        if ext == "warc.gz" and not is_gzip(data):
+            ext = "warc"
+        name = f"evidence/{sha}.{ext}"
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
+        copied[sha] = name
+    by_province: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    seen: set[tuple[str, str, str, str]] = set()
+    for f in findings:
+        key = (f.province_code, f.channel, f.value, f.found_on)
+        if key in seen:
+            continue
+        seen.add(key)
+        by_province[f.province_code].append(
+            {
+                "channel": f.channel,
+                "site_kind": f.site_kind,
+                "value": f.value,
+                "found_on": f.found_on,
+                "warc": copied.get(f.evidence_sha256, ""),
+                "warc_sha256": f.evidence_sha256,
+                "screenshot": copied.get(f.screenshot_sha256, ""),
+            }
+        )
+    return by_province, copied
+
+
+def _reply_aggregates(
+    requests: list[dict[str, str]], replies: list[dict[str, str]]
+) -> dict[str, dict[str, Counter[str]]]:
+    province_of = {r["request_id"]: r["province_code"] for r in requests}
+    out: dict[str, dict[str, Counter[str]]] = defaultdict(
+        lambda: {"deadline": Counter(), "kind": Counter(), "coding": Counter()}
+    )
+    for r in requests:
+        out[r["province_code"]]["deadline"][r["deadline_status"]] += 1
+    for m in replies:
+        code = province_of.get(m["request_id"])
+        if code:
+            out[code]["kind"][m["kind"]] += 1
+            if m["kind"] == "human":
+                out[code]["coding"][m["coding"]] += 1
+    return out
+
+
+def _build(
+    session: Session,
+    round_id: str,
+    era: Era,
+    target: Path,
+    cfg: Config,
+    evidence: EvidenceStore,
+    langs: tuple[str, ...],
+    at: datetime,
+    result: PublishResult,
+    step: Callable[[str], None],
+    base_url: str = "",
+) -> None:
+    rub = rubric_for_round(session, round_id, None)
+    downloads = target / "downloads"
+    step("exporting the data (public mode)")
+    export = export_round(
+        session,
+        round_id,
+        downloads,
+        cfg,
+        fmt="all",
+        at=at,
+        redact=public_row,
+        progress=lambda name: step(f"exporting {name}"),
+    )
+    step("packaging the web archive (WACZ)")
+    wacz_name = f"pobi-{round_id}.wacz"
+    wacz = build_wacz(
+        session, evidence, round_id, downloads / wacz_name, title=f"pobi round {round_id}"
+    )
+    result.archived_pages = len(wacz.pages)
+    result.unreadable += wacz.unreadable
+    captured = {p.warc_sha256: p.ts for p in wacz.pages}
+    step("copying evidence")
+    findings, _copied = _evidence_files(session, round_id, evidence, target, result)
+
+    rankings = _read_csv(downloads / cols.RANKINGS.filename)
+    scores = _read_csv(downloads / cols.SCORES.filename)
+    stats = _read_csv(downloads / cols.STATISTICS.filename)
+    requests = _read_csv(downloads / cols.REQUESTS.filename)
+    replies = _read_csv(downloads / cols.REPLIES.filename)
+    documents = _read_csv(downloads / "documents.csv")  # present once the documents stage is
+    aggregates = _reply_aggregates(requests, replies)
+    rank_of = {r["province_code"]: r for r in rankings}
+    scores_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for s in scores:
+        scores_of[s["province_code"]].append(s)
+    docs_of: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for d in documents:
+        docs_of[d.get("province_code", "")].append(d)
+    units = provinces(era)
+    ranked = sum(1 for r in rankings if r["rank"])
+
+    titles = {
+        t.filename: (t.title_vi, t.title_en)
+        for t in vars(cols).values()
+        if isinstance(t, cols.Table)
+    }
+    files = []
+    for path in sorted(downloads.iterdir()):
+        data = path.read_bytes()
+        files.append(
+            {
+                "name": path.name,
+                "size": len(data),
+                "sha256": sha256_bytes(data),
+                "titles": titles.get(path.name),
+            }
+        )
+
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    step("writing the pages")
+    (target / "assets").mkdir()
+    for name in ("site.css", "site.js"):
+        shutil.copyfile(HERE / "static" / name, target / "assets" / name)
+
+    indicators = {ind.id: ind for ind in rub.indicators}
+    for i, lang in enumerate(langs):
+        base = "" if i == 0 else f"{lang}/"
+        other = [x for x in langs if x != lang]
+
+        def t(key: str, lang: str = lang) -> str:
+            return texts.UI[key][lang]
+
+        def page(
+            name: str,
+            template: str,
+            depth: int,
+            _base: str = base,
+            _lang: str = lang,
+            _other: list[str] = other,
+            **ctx: Any,
+        ) -> None:
+            up = "../" * (depth + _base.count("/"))
+            switch = []
+            for o in _other:
+                o_base = "" if langs.index(o) == 0 else f"{o}/"
+                switch.append((texts.UI["other_language"][_lang], up + o_base + name))
+            html = env.get_template(template).render(
+                lang=_lang,
+                t=t,
+                up=up,
+                switch=switch,
+                round_id=round_id,
+                era_label=t(f"era_{era.value}"),
+                as_of=at.astimezone(VN_TZ).strftime("%Y-%m-%d %H:%M (UTC+7)"),
+                rubric=f"{rub.id}@{rub.version}",
+                version=__version__,
+                **ctx,
+            )
+            path = target / _base / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, encoding="utf-8", newline="\n")
+            result.pages += 1
+
+        def province_href(code: str, up: str) -> str:
+            return f"{up}provinces/{code}.html"
+
+        shades = {}
+        for p in units:
+            r = rank_of.get(p.code)
+            band = r["band"] if r else ""
+            value = _num(r["index"]) if r else None
+            shades[p.code] = Shade(
+                texts.BAND_COLOURS.get(band, NO_DATA),
+                f"{p.short}: {fmt_number(value, lang)} ({band or t('no_data')})",
+                href=f"provinces/{p.code}.html",
+            )
+        ranking_rows = [
+            {
+                "rank": r["rank"] or "–",
+                "code": r["province_code"],
+                "name": r["province_name"],
+                "region": texts.label({k: v for k, v in REGIONS.items()}, r["region"], lang),
+                "index": fmt_number(_num(r["index"]), lang),
+                "band": r["band"],
+                "applicable": r["indicators_applicable"],
+            }
+            for r in rankings
+        ]
+
+        def stat_rows(group: str, unit: str, _lang: str = lang) -> list[dict[str, str]]:
+            rows = []
+            for s in stats:
+                if s["group"] == group and s["unit"] == unit and s["measure"] in HEADLINE:
+                    rows.append(
+                        {
+                            "measure": texts.label(texts.MEASURES, s["measure"], _lang),
+                            "value": fmt_pct(_num(s["value"]), _lang),
+                            "low": fmt_pct(_num(s["ci_low"]), _lang),
+                            "high": fmt_pct(_num(s["ci_high"]), _lang),
+                            "k": s["k"],
+                            "n": s["n"],
+                        }
+                    )
+            rows.sort(key=lambda row: row["measure"])
+            return rows
+
+        headline = stat_rows("all", "province")
+        headline_requests = stat_rows("all", "request")
+        regions = []
+        for key, names in REGIONS.items():
+            by_measure = {
+                s["measure"]: s
+                for s in stats
+                if s["group"] == key and s["unit"] == "province" and s["measure"] in HEADLINE
+            }
+            if not by_measure:
+                continue
+            regions.append(
+                {
+                    "name": names[lang],
+                    "cells": [
+                        (
+                            fmt_pct(_num(by_measure[m]["value"]), lang) if m in by_measure else "–",
+                            f"{by_measure[m]['k']}/{by_measure[m]['n']}" if m in by_measure else "",
+                        )
+                        for m in HEADLINE
+                    ],
+                }
+            )
+        headline_labels = [texts.MEASURES[m][lang] for m in HEADLINE]
+        legend = [(texts.BAND_COLOURS[b], texts.BANDS[b][lang]) for b in "ABCD"] + [
+            (NO_DATA, t("no_data"))
+        ]
+        page(
+            "index.html",
+            "index.html",
+            0,
+            map_svg=svg_map(era, shades, lang=lang, title=t("map")),
+            headline=headline,
+            headline_requests=headline_requests,
+            regions=regions,
+            headline_labels=headline_labels,
+            ranking=ranking_rows,
+            legend=legend,
+        )
+        for p in units:
+            r = rank_of.get(p.code)
+            ind_rows = []
+            for s in scores_of.get(p.code, []):
+                ind = indicators.get(s["indicator"])
+                ind_rows.append(
+                    {
+                        "question": (ind.question_vi if lang == "vi" else ind.question_en)
+                        if ind
+                        else s["indicator"],
+                        "pillar": (
+                            rub.pillars[ind.pillar].name_vi
+                            if lang == "vi"
+                            else rub.pillars[ind.pillar].name_en
+                        )
+                        if ind and ind.pillar in rub.pillars
+                        else s["pillar"],
+                        "answer": s["answer"],
+                        "points": s["points"] or "–",
+                        "explanation": s["explanation_vi"] if lang == "vi" else s["explanation_en"],
+                        "overridden": s["overridden"] in ("true", "True", "1"),
+                    }
+                )
+            ev_rows = [
+                {
+                    **f,
+                    "channel_label": texts.label(texts.CHANNELS, f["channel"], lang),
+                    "site_label": texts.label(texts.SITE_KINDS, f["site_kind"], lang),
+                    "captured": captured.get(f["warc_sha256"], ""),
+                    "replay": _replay_link(
+                        base_url, wacz_name, f["found_on"], captured.get(f["warc_sha256"], "")
+                    ),
+                }
+                for f in findings.get(p.code, [])
+            ]
+            agg = aggregates.get(p.code)
+            reply_rows = []
+            if agg:
+                reply_rows += [
+                    (texts.label(texts.DEADLINES, k, lang), n)
+                    for k, n in sorted(agg["deadline"].items())
+                ]
+                reply_rows += [
+                    (texts.label(texts.REPLY_KINDS, k, lang), n)
+                    for k, n in sorted(agg["kind"].items())
+                ]
+                reply_rows += [
+                    (
+                        texts.REPLY_KINDS["human"][lang]
+                        + ": "
+                        + texts.label(texts.CODINGS, k, lang),
+                        n,
+                    )
+                    for k, n in sorted(agg["coding"].items())
+                ]
+            requests_n = sum(agg["deadline"].values()) if agg else 0
+            page(
+                f"provinces/{p.code}.html",
+                "province.html",
+                1,
+                province=p,
+                region=REGIONS[p.region][lang],
+                rank_text=(
+                    texts.UI["rank_of"][lang].format(rank=r["rank"], n=ranked)
+                    if r and r["rank"]
+                    else t("not_ranked")
+                ),
+                index=fmt_number(_num(r["index"]) if r else None, lang),
+                band=(r["band"] if r else ""),
+                band_label=texts.BANDS[r["band"]][lang] if r and r["band"] in texts.BANDS else "",
+                band_colour=texts.BAND_COLOURS.get(r["band"] if r else "", NO_DATA),
+                indicators=ind_rows,
+                evidence=ev_rows,
+                replies=reply_rows,
+                requests_n=requests_n,
+                documents=docs_of.get(p.code, []),
+                wacz=wacz_name,
+            )
+        pillars = [
+            {
+                "name": pl.name_vi if lang == "vi" else pl.name_en,
+                "weight": fmt_number(pl.weight, lang, 2),
+                "indicators": [
+                    {
+                        "question": ind.question_vi if lang == "vi" else ind.question_en,
+                        "options": [
+                            (a.value, o.vi if lang == "vi" else o.en)
+                            for a, o in ind.options.items()
+                        ],
+                        # The rubric words its evidence lists in English only.
+                        "evidence": list(ind.evidence) if lang == "en" else [],
+                    }
+                    for ind in rub.indicators
+                    if ind.pillar == pl.id
+                ],
+            }
+            for pl in rub.pillars.values()
+        ]
+        measures = [
+            (m, text.split(" / ")[1] if lang == "vi" and " / " in text else text.split(" / ")[0])
+            for m, text in MEASURES.items()
+        ]
+        page(
+            "methodology.html",
+            "methodology.html",
+            0,
+            rubric_title=rub.title_vi if lang == "vi" else rub.title_en,
+            pillars=pillars,
+            bands=[(texts.BAND_COLOURS[b], texts.BANDS[b][lang]) for b in "ABCD"],
+            measures=[text for _m, text in measures],
+        )
+        page(
+            "downloads.html",
+            "downloads.html",
+            0,
+            files=[
+                {
+                    **f,
+                    "title": (f["titles"][0] if lang == "vi" else f["titles"][1])
+                    if f["titles"]
+                    else (t("wacz") if f["name"] == wacz_name else ""),
+                    "size_text": fmt_size(f["size"], lang),
+                }
+                for f in files
+            ],
+        )
+    _ = export  # the export's own summary is reported by the CLI through the result files

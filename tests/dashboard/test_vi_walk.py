@@ -1,0 +1,121 @@
+"""Every dashboard view in Vietnamese (AppTest on the seeded store): what a reader sees — texts,
+labels, table headers (as the column configuration names them) and table cells — holds no raw
+id (``contact_email``, ``region_label``, ``not_sent``…) and no English label of the dashboard.
+
+Walked: the reader's views (overview, province, replies, trends). Left out, on purpose: the Data
+view (it lists the export files under their column names, the published contract of DESIGN.md §6
+explained in CODEBOOK.md) and the Review view (a researcher's tool, hidden in public mode); raw
+e-mails shown verbatim (``st.code``); values that are data rather than words (URLs, e-mail
+addresses, hashes, file names).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from dashboard.i18n import TEXT
+from dashboard.labels import COLUMNS, rubric_labels
+from pobi.models import Channel, DeadlineStatus, FetchStatus, ReplyKind, RequestState
+from tests.dashboard.seed import Seeded
+from tests.dashboard.test_pages import app, go, ok
+
+RAW_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+NOT_WORDS = re.compile(
+    r"(https?://\S+|[\w.+-]+@[\w.-]+|\b[0-9a-f]{12,64}\b|\S+\.(csv|json|md|xlsx|wacz|png)\b)"
+)
+# Whole cell values that are ids of a closed vocabulary (single words included: 'portal', 'ok').
+IDS = (
+    {c.value for c in Channel}
+    | {d.value for d in DeadlineStatus}
+    | {f.value for f in FetchStatus}
+    | {k.value for k in ReplyKind}
+    | {s.value for s in RequestState}
+    | {"portal", "finance"}
+    | set(rubric_labels()[0])
+    | set(rubric_labels()[1])
+)
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _visible_html(html: str) -> str:
+    parser = _Visible()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def seen(node, view: str, out: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+    name = type(node).__name__
+    if name in ("Code", "Text"):  # a raw e-mail, shown verbatim
+        return
+    if name == "Dataframe":
+        if view != "data":
+            df = node.value
+            config = json.loads(getattr(node.proto, "columns", "") or "{}")
+            for col in df.columns:
+                label = (config.get(f"name:{col}") or config.get(str(col)) or {}).get("label")
+                out.append(("header", str(label or col)))
+            if df.index.name:
+                out.append(("header", str(df.index.name)))
+            for value in df.astype(str).to_numpy().ravel():
+                out.append(("cell", value))
+    else:
+        for attr in ("value", "label", "body", "help", "placeholder", "options"):
+            try:
+                value = getattr(node, attr, None)
+            except Exception:  # an element without that field
+                value = None
+            if isinstance(value, str) and value:
+                markup = name == "Html" or value.lstrip().startswith("<")
+                out.append((attr, _visible_html(value) if markup else value))
+            elif isinstance(value, list | tuple):
+                out += [(attr, str(v)) for v in value]
+    kids = getattr(node, "children", None) or {}
+    for child in kids.values() if isinstance(kids, dict) else kids:
+        seen(child, view, out)
+
+
+def test_every_view_in_vietnamese_has_no_raw_id_and_no_english(seeded: Seeded) -> None:
+    labels = list(TEXT.values()) + [v for table in COLUMNS.values() for v in table.values()]
+    vietnamese = " ".join(e["vi"] for e in labels)
+    # an English label is one the Vietnamese labels never use ("e-mail" is used in both)
+    english = {e["en"] for e in labels if len(e["en"]) > 3 and e["en"] not in vietnamese}
+    at = app("vi")
+    ok(at)
+    problems: list[str] = []
+    for view in ["overview", "province", "replies", "trends"]:
+        if view != "overview":
+            at = go(at, view)
+            ok(at)
+        out: list[tuple[str, str]] = []
+        seen(at._tree, view, out)
+        assert len(out) > 10, view
+        for kind, text in out:
+            words = NOT_WORDS.sub(" ", text)
+            ids = RAW_ID.findall(words)
+            if ids:
+                problems.append(f"{view}: raw id {ids} in {kind} {text[:80]!r}")
+            if kind in ("header", "cell") and text.strip() in IDS:
+                problems.append(f"{view}: raw id {text!r} in a table {kind}")
+            found = [e for e in english if re.search(rf"(?<!\w){re.escape(e)}(?!\w)", text)]
+            if found:
+                problems.append(f"{view}: English {found} in {kind} {text[:80]!r}")
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+@pytest.mark.parametrize("raw", ["contact_email", "region_label"])
+def test_the_check_sees_raw_ids(raw: str) -> None:
+    out: list[tuple[str, str]] = []
+    assert RAW_ID.findall(NOT_WORDS.sub(" ", f"Tiêu chí {raw}")) == [raw]
+    assert not out
