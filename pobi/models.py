@@ -203,6 +203,8 @@ class SiteVerdict(StrEnum):
     HTTP_ERROR = "http_error"  # another 4xx/5xx answer
     REDIRECT_LOOP = "redirect_loop"  # a redirect chain that repeats or is too long
     GARBAGE = "garbage"  # not an HTTP answer, or not a web page
+
+
 # --------------------------------------------------------------------------- budget documents
 
 
@@ -251,6 +253,8 @@ class Timeliness(StrEnum):
     NOT_DUE = "not_due"  # the deadline has not passed and nothing is published yet
     MISSING = "missing"  # the deadline passed and nothing was found
     UNKNOWN = "unknown"  # found, but no date to judge it by
+
+
 # --------------------------------------------------------------------------- survey (issue 17)
 
 

@@ -27,8 +27,8 @@ from pobi.store.tables import ProvinceIndex, Score
 from pobi.workdays import Calendar
 from scoring import columns as cols
 from scoring.crosswalk import inherited_rows, trends_rows
-from scoring.finance import finance_sites_rows
 from scoring.document_views import documents_rows
+from scoring.finance import finance_sites_rows
 from scoring.rubric import Rubric, load_rubric
 from scoring.statistics import MEASURES, compute_statistics
 from scoring.views import Row, base_tables

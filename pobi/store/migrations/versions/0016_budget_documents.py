@@ -6,7 +6,7 @@
   unique per (round, province, index).
 
 Revision ID: 0016
-Revises: 0002
+Revises: 0014
 Create Date: 2026-12-03 14:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0002"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

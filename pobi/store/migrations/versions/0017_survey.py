@@ -5,7 +5,7 @@ dispute_decisions, legacy_results; requests gain channel, channel_ref and law; m
 gain role.
 
 Revision ID: 0017
-Revises: 0002
+Revises: 0016
 Create Date: 2026-12-03 13:40:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0002"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
