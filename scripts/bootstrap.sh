@@ -24,6 +24,8 @@ if [ "$want_system" = 1 ]; then
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
   command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  # a Unicode TrueType font for the postal letter PDF (fpdf2) and the evidence screenshots
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "installing Debian packages: ${missing[*]}"
