@@ -302,6 +302,7 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     # report's subject / Auto-Submitted together with a report's wording. A person's reply or
     # forward ("Re:", "Fwd:") quoting a bounce has none of these.
     by_wording = bool(phrase) and (bool(subject_hit) or auto_generated or _noreply(p))
+    by_wording = by_wording or (bool(subject_hit) and auto_generated)  # "Undeliverable:" + RFC 3834
     failure_words = None
     if not by_wording and (auto_generated or _noreply(p) or _bulk(p)) and not _ooo(p):
         # machine-made, no out-of-office: a failure's vocabulary says report, not auto-reply

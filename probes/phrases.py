@@ -105,6 +105,34 @@ BOUNCE_SUBJECTS: list[tuple[str, str]] = [
     ("Spanish", "fallo en la entrega"),
     ("Portuguese", "mensagem nao entregue"),
     ("Italian", "mancato recapito"),
+    # Exchange/Outlook's "Undeliverable:" in the languages it ships (folded at import)
+    ("Exchange (da/no)", "kan ikke leveres"),
+    ("Exchange (da)", "ikke leveret"),
+    ("Exchange (fi)", "ei voida toimittaa"),
+    ("Exchange (cs)", "nedorucitelne"),
+    ("Exchange (sk)", "nedorucitelne"),
+    ("Exchange (hu)", "kezbesithetetlen"),
+    ("Exchange (ro)", "nelivrabil"),
+    ("Exchange (tr)", "teslim edilemedi"),
+    ("Exchange (et)", "kohaletoimetamatu"),
+    ("Exchange (lv)", "nepiegadajams"),
+    ("Exchange (lt)", "nepristatomas"),
+    ("Exchange (hr)", "neisporucivo"),
+    ("Exchange (sl)", "ni mogoce dostaviti"),
+    ("Exchange (ru)", "недоставляемое"),
+    ("Exchange (ru)", "не доставлено"),
+    ("Exchange (ru)", "ваше сообщение не доставлено"),
+    ("Exchange (uk)", "не доставлено"),
+    ("Exchange (bg)", "недоставимо"),
+    ("Exchange (el)", "δεν ειναι δυνατη η παραδοση"),
+    ("Exchange (ja)", "配信不能"),
+    ("Exchange (zh)", "无法送达"),
+    ("Exchange (zh)", "無法傳遞"),
+    ("Exchange (ko)", "배달되지 않음"),
+    ("163.com", "系统退信"),
+    ("Japanese", "配信エラー"),
+    ("Japanese", "メール配信エラー"),
+    ("Japanese", "不達"),
     ("Vietnamese", "khong gui duoc"),
     ("Vietnamese", "khong the gui"),
     ("Vietnamese", "khong the chuyen"),
@@ -244,6 +272,14 @@ BOUNCE_BODY: list[tuple[str, str]] = [
     ("Portuguese", "nao pode ser enviada"),
     ("Portuguese", "nao pode ser entregue"),
     ("Italian", "non e stato possibile recapitare"),
+    ("Russian", "не может быть доставлено"),
+    ("Russian", "не удалось доставить"),
+    ("Chinese", "您的邮件被退回"),
+    ("Chinese", "无法投递"),
+    ("Chinese", "未能送达"),
+    ("Japanese", "配信できませんでした"),
+    ("Japanese", "送信できませんでした"),
+    ("Japanese", "宛先不明"),
     ("Vietnamese", "khong gui duoc thu"),
     ("Vietnamese", "khong the gui thu"),
     ("Vietnamese", "khong the gui tin nhan"),
@@ -535,3 +571,7 @@ def find_prefix(text: str, table: Iterable[tuple[str, str]]) -> tuple[str, str] 
         if text.startswith(phrase):
             return family, phrase
     return None
+
+
+BOUNCE_SUBJECTS[:] = [(f, ascii_fold(x)) for f, x in BOUNCE_SUBJECTS]
+BOUNCE_BODY[:] = [(f, ascii_fold(x)) for f, x in BOUNCE_BODY]
