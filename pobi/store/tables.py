@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -362,3 +363,12 @@ class ProvinceIndex(Base):
 
 Index("ix_messages_round_request", Message.round_id, Message.request_id)
 Index("ix_findings_round_channel", Finding.round_id, Finding.channel)
+# issue 14: one row per normalised content and round (rows from before migration 0014 have '')
+Index(
+    "uq_messages_round_id_content_key",
+    Message.round_id,
+    Message.content_key,
+    unique=True,
+    sqlite_where=text("content_key <> ''"),
+    postgresql_where=text("content_key <> ''"),
+)
