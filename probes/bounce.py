@@ -301,7 +301,8 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     # Who may be read as a mail system's report at all: a DSN, a machine-made message, or a
     # report's subject / Auto-Submitted together with a report's wording. A person's reply or
     # forward ("Re:", "Fwd:") quoting a bounce has none of these.
-    by_wording = bool(phrase) and (bool(subject_hit) or auto_generated or _noreply(p))
+    machine_sent = (auto_generated or _noreply(p)) and not _ooo(p)  # not an out-of-office
+    by_wording = bool(phrase) and (bool(subject_hit) or machine_sent)
     by_wording = by_wording or (bool(subject_hit) and auto_generated)  # "Undeliverable:" + RFC 3834
     failure_words = None
     if not by_wording and (auto_generated or _noreply(p) or _bulk(p)) and not _ooo(p):
