@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 
 from pobi.models import BounceType
-from probes.excerpt import report_text
+from probes.excerpt import own_text, report_text
 from probes.feedback import top_parts
 from probes.parse import ParsedMail, decode_header_value
 from probes.phrases import (
@@ -301,11 +301,13 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     # Who may be read as a mail system's report at all: a DSN, a machine-made message, or a
     # report's subject / Auto-Submitted together with a report's wording. A person's reply or
     # forward ("Re:", "Fwd:") quoting a bounce has none of these.
-    by_wording = bool(phrase) and (bool(subject_hit) or auto_generated or _noreply(p))
+    machine_sent = (auto_generated or _noreply(p)) and not _ooo(p)  # not an out-of-office
+    by_wording = bool(phrase) and (bool(subject_hit) or machine_sent)
+    by_wording = by_wording or (bool(subject_hit) and auto_generated)  # "Undeliverable:" + RFC 3834
     failure_words = None
     if not by_wording and (auto_generated or _noreply(p) or _bulk(p)) and not _ooo(p):
         # machine-made, no out-of-office: a failure's vocabulary says report, not auto-reply
-        failure_words = find(report, FAILURE_WORDS)
+        failure_words = find(own_text(p), FAILURE_WORDS)  # not in quoted '>' lines
         if failure_words and (subject_hit or PERMANENT_CODE.search(report) or _noreply(p)):
             by_wording = True
             phrase = phrase or failure_words
@@ -382,7 +384,7 @@ def detect_bounce(p: ParsedMail) -> BounceVerdict | None:
     if not named and not (subject_hit or phrase or ENHANCED_CODE.search(text)):
         # a daemon or null sender whose report uses a failure's vocabulary ("has failed due
         # to a full mailbox") and no out-of-office wording
-        failure_words = find(report, FAILURE_WORDS) if strong and not _ooo(p) else None
+        failure_words = find(own_text(p), FAILURE_WORDS) if strong and not _ooo(p) else None
         if failure_words is None:
             return None
         reasons.append(f"failure wording ({failure_words[1]!r}) from a mail system")

@@ -407,6 +407,7 @@ def show_cmd(
             ("Received", m.received_at.isoformat() if m.received_at else "-"),
             ("Source", m.source),
             ("Raw SHA-256", m.raw_sha256),
+            ("Content key", m.content_key or "-"),  # issue 14: copies of one message share it
         ]
         for k, v in fields:
             out.print(f"{k + ':':<13} {escape(str(v))}")

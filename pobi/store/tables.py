@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -527,3 +528,12 @@ class Document(Base):
 
 
 Index("ix_documents_round_province", Document.round_id, Document.province_code)
+# issue 14: one row per normalised content and round (rows from before migration 0014 have '')
+Index(
+    "uq_messages_round_id_content_key",
+    Message.round_id,
+    Message.content_key,
+    unique=True,
+    sqlite_where=text("content_key <> ''"),
+    postgresql_where=text("content_key <> ''"),
+)

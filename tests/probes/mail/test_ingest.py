@@ -189,3 +189,41 @@ def test_concurrent_ingest_of_the_same_bytes_stores_one(pg_url: str, tmp_path, m
     with w.store.session() as s:
         assert s.scalar(select(func.count()).select_from(Message)) == 1
     w.store.close()
+
+
+def test_concurrent_ingest_of_two_copies_of_one_message_stores_one(  # type: ignore[no-untyped-def]
+    pg_url: str, tmp_path, mc, secret
+) -> None:
+    """Issue 14: IMAP and a webmail export of the same message (other bytes, same content)
+    stored at once: the unique content key lets one win; the other reports a duplicate."""
+    import threading
+
+    from tests.probes.mail.conftest import make_world
+
+    w = make_world(pg_url, tmp_path, mc)
+    raw = b"From: stc@hanoi.gov.vn\nMessage-ID: <copy@x>\nSubject: race\n\nsame text\n"
+    export = b"X-Gmail-Labels: Inbox\r\n" + raw.replace(b"\n", b"\r\n")
+    results = {}
+    with w.store.session() as a:
+        results["a"] = ingest_message(a, w.evidence, "2026", raw, source="a", settings=w.config)
+
+        def other() -> None:
+            with w.store.session() as b:
+                results["b"] = ingest_message(
+                    b, w.evidence, "2026", export, source="b", settings=w.config
+                )
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join(timeout=1.5)  # b blocks on a's uncommitted row (same round, same content key)
+        assert t.is_alive()
+    t.join(timeout=30)
+    assert not t.is_alive()
+    assert not results["a"].duplicate and results["b"].duplicate
+    assert (
+        results["b"].duplicate_of == "content"
+        and results["b"].message_pk == results["a"].message_pk
+    )
+    with w.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Message)) == 1
+    w.store.close()

@@ -160,3 +160,12 @@ def test_blank_lines_before_the_headers_are_skipped() -> None:
     p = parse(raw)
     assert "leading_blank_lines" in p.flags and p.from_addr == "mailer-daemon@mx.x.vn"
     assert classify(p).kind == ReplyKind.BOUNCE
+
+
+def test_auto_reply_quoting_failure_words_stays_auto_reply() -> None:
+    r = c(
+        "From: no-reply@portal.example.gov.vn\nSubject: Re: Đề nghị\nAuto-Submitted: auto-replied\n\n"
+        "Cổng thông tin đã nhận được thư của Quý vị.\n\n"
+        "> Thư trước của chúng tôi báo: 550 5.1.1 user unknown, could not be delivered\n"
+    )
+    assert r.kind == ReplyKind.AUTO_REPLY, r.reasons

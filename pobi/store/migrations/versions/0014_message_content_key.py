@@ -32,6 +32,13 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("message_id_reused_of", sa.Integer(), nullable=True))
         batch.create_index(op.f("ix_messages_content_key"), ["content_key"], unique=False)
+        batch.create_index(
+            "uq_messages_round_id_content_key",
+            ["round_id", "content_key"],
+            unique=True,
+            sqlite_where=sa.text("content_key <> ''"),
+            postgresql_where=sa.text("content_key <> ''"),
+        )
         batch.create_foreign_key(
             op.f("fk_messages_message_id_reused_of_messages"),
             "messages",
@@ -43,6 +50,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("messages") as batch:
         batch.drop_constraint(op.f("fk_messages_message_id_reused_of_messages"), type_="foreignkey")
+        batch.drop_index("uq_messages_round_id_content_key")
         batch.drop_index(op.f("ix_messages_content_key"))
         batch.drop_column("message_id_reused_of")
         batch.drop_column("content_key")
