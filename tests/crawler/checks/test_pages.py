@@ -22,6 +22,8 @@ PAGES = Path(__file__).parent / "pages"
 @pytest.mark.parametrize("name", sorted(p.stem for p in PAGES.glob("*.html")))
 def test_whole_page(name: str) -> None:
     spec = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
+    if "stub" in spec:
+        pytest.fail(f"{name}.json is a ground-truth stub (pobi crawl fixture): {spec['stub']}")
     html = (PAGES / f"{name}.html").read_bytes().decode(spec["encoding"])
     page = PageView(
         url=spec["url"],
