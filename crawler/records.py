@@ -70,9 +70,13 @@ class SiteResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+LINK_ONLY = frozenset({"link_label", "link_slug", "external_system"})  # seen as a link, not visited
+
+
 def link_only(details: dict[str, Any]) -> bool:
-    how = str(details.get("how") or "")
-    return how.startswith("link_") or how == "external_system"
+    """A finding seen only as a link to the channel ('link_text' is the page itself, recognised
+    by the label of the link that led to it)."""
+    return str(details.get("how") or "") in LINK_ONLY
 
 
 def rank(depth: int, url: str) -> tuple[int, int, str]:

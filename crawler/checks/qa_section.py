@@ -103,6 +103,9 @@ ANSWERED_MARK = re.compile(r"(da tra loi|da phan hoi|da giai dap|tra loi\s*:|noi
                            r"co quan tra loi|don vi tra loi)")  # fmt: skip
 UNANSWERED_MARK = re.compile(r"(chua tra loi|cho tra loi|chua duoc tra loi|chua co cau tra loi|"
                              r"dang xu ly|chua phan hoi)")  # fmt: skip
+ITEM_KEY = re.compile(r"(item_?id|id|qid|cauhoi_?id|idcauhoi|question_?id|hoidap_?id|cauhoi|q)")
+LIST_FILTER = re.compile(r"(cat|linhvuc|chuyenmuc|type|sort|order|tag|group|nhom)")
+STATUS_ANSWERED = re.compile(r"(?<!chua )(da tra loi|da phan hoi|da giai dap)")
 SAYS_EMPTY = re.compile(
     r"(chua co (cau hoi|du lieu|noi dung)|khong co (cau hoi|du lieu|ban ghi|noi dung)|"
     r"khong tim thay (du lieu|cau hoi|ket qua)|danh sach trong|no (data|records|questions)|"
@@ -175,6 +178,18 @@ def json_items(scripts: list[str]) -> tuple[int, list[date], list[date]]:
     return count, asked, answered
 
 
+def _item_query(query: str) -> bool:
+    """A query that names one item (``ItemID=12``, ``id=5``, ``qid=100``), not a page of the list."""
+    from urllib.parse import parse_qsl
+
+    from crawler.checks.section import PAGING_PARAMS
+
+    keys = [k.lower() for k, _v in parse_qsl(query, keep_blank_values=True)]
+    if not keys or any(k in PAGING_PARAMS or LIST_FILTER.search(k) for k in keys):
+        return False  # a page of the list, or the list filtered by category
+    return any(ITEM_KEY.fullmatch(k) for k in keys)
+
+
 def qa_details(page: PageView, doc: Doc, value: str) -> dict[str, object]:
     from crawler.render import JS_SHELL, PLACEHOLDER, SCRIPT_LIST, render_reason
 
@@ -199,6 +214,8 @@ def qa_details(page: PageView, doc: Doc, value: str) -> dict[str, object]:
                 detail_links.add(link.url)
         elif below != "/" and lp.path.startswith(below) and len(lp.path) > len(below):
             detail_links.add(link.url)
+        elif lp.path == parts.path and lp.query and _item_query(lp.query):
+            detail_links.add(link.url)  # ASP.NET/SharePoint: 'hoi-dap.aspx?ItemID=1204'
     json_count, json_asked, json_answered = json_items(doc.scripts)
     answered_marks = len(ANSWERED_MARK.findall(folded))
     unanswered_marks = len(UNANSWERED_MARK.findall(folded))
@@ -207,6 +224,7 @@ def qa_details(page: PageView, doc: Doc, value: str) -> dict[str, object]:
         len(re.findall(r"\bcau hoi\s*[:#]", folded)),
         len(detail_links),
         json_count,
+        len(UNANSWERED_MARK.findall(folded)) + len(STATUS_ANSWERED.findall(folded)),
     )
     dates_labelled = bool(asked or answered)
     if asked or answered:

@@ -33,6 +33,23 @@ def register(app: typer.Typer) -> None:
 
 def crawl_cmd(
     round_id: Annotated[str, typer.Option("--round", help="The survey round (pobi round create).")],
+    action: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[fixture]",
+            help="'fixture': turn the archived pages of one crawled site (--site URL) into test "
+            "fixtures in --out DIR, each with a ground-truth stub to fill in.",
+            show_default=False,
+        ),
+    ] = None,
+    site_url: Annotated[
+        str | None,
+        typer.Option("--site", help="With 'fixture': the crawled site's URL (as in the round)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="With 'fixture': the folder to write the fixtures to."),
+    ] = None,
     provinces: Annotated[
         str | None,
         typer.Option(
@@ -110,7 +127,11 @@ def crawl_cmd(
       pobi crawl --round 2026 --resume      # after an interruption
       pobi crawl --round 2026 --resume --retry-failed   # and retry pages that timed out
       pobi crawl --round 2026 --distributed redis://10.0.0.5:6379/0   # on each machine
+      pobi crawl fixture --round 2026 --site https://stc.tinh.gov.vn/ --out tests/crawler/checks/pages
     """
+    if action is not None:
+        _fixture_cmd(action, round_id, site_url, out)
+        return
     from crawler.job import Job, Target, job_dir
     from pobi.registry import parse_codes, read_sites_file, registry_sites
     from pobi.rounds import get_round
@@ -368,3 +389,37 @@ def _summary(ws: Any, round_id: str, targets: list[Any]) -> None:
     )
     for r in under:
         console.print(f"[yellow]Under-reported: {r.url}: {r.note}[/yellow]")
+
+
+def _fixture_cmd(action: str, round_id: str, site_url: str | None, out: Path | None) -> None:
+    """`pobi crawl fixture`: archived pages of one crawled site -> fixtures with a stub."""
+    from pobi.errors import InputError
+
+    if action != "fixture":
+        raise InputError(
+            f"Unknown crawl action {action!r}.",
+            hint="Use: pobi crawl --round R  or  pobi crawl fixture --round R --site URL --out DIR",
+        )
+    if not site_url or out is None:
+        raise InputError(
+            "pobi crawl fixture needs --site URL and --out DIR.",
+            hint="e.g. pobi crawl fixture --round 2026 --site https://stc.tinh.gov.vn/ --out fx/",
+        )
+    from crawler.fixture import export
+    from pobi.rounds import get_round
+
+    ws = workspace()
+    with ws.store.session() as s:
+        get_round(s, round_id)
+    written = export(ws.store, ws.evidence, round_id, site_url, out)
+    table = Table(title=f"Fixtures from {site_url} (round {round_id}): {len(written)} page(s)")
+    for col in ("page", "fixture", "findings now"):
+        table.add_column(col, overflow="fold")
+    for w in written:
+        table.add_row(w.url, w.html.name, str(w.found))
+    console.print(table)
+    console.print(
+        f"Written to {out}. Each .json holds a ground-truth stub: correct 'expected', name the "
+        "quirk, check the licence, delete 'stub' — the page tests refuse a fixture that still "
+        "has it. / Mỗi tệp .json là bản nháp: hãy sửa 'expected', rồi xoá khoá 'stub'."
+    )

@@ -95,6 +95,9 @@ def test_agrees_with_the_ground_truth(demo: tuple[Path, str]) -> None:
     assert report["working_days"]["max_abs_error"] == 0
     assert report["deadline_status"]["agreement"] >= 0.95, report["deadline_status"]
     assert report["coding_agreement"] == 1.0
+    rendering = report["rendering"]  # the rendering policy's share of the crawled pages
+    assert rendering["pages"] > 500 and rendering["rendered"] > 0
+    assert rendering["share"] <= rendering["goal"] == 0.15, rendering
     # Calibrated like POBI 2019: nearly all portals list Q&A and e-mail; few departments answer.
     qa, n = report["coverage"]["portal:qa_section"]
     assert qa / n >= 0.85
