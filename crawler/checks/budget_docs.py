@@ -117,6 +117,19 @@ def _row_of(a: Tag) -> Tag:
     return a
 
 
+def _row_title(row: Tag, anchor: Tag) -> str:
+    """The longest cell (or text piece) of the link's row that is not the link, a date or a
+    number: the "Trích yếu" of a listing table."""
+    cells = row.find_all(["td", "th"]) if row.name == "tr" else []
+    pieces = [c.get_text(" ", strip=True) for c in cells if anchor not in c.descendants]
+    if not pieces:
+        anchor_text = anchor.get_text(" ", strip=True)
+        pieces = [s.strip() for s in row.stripped_strings if s.strip() != anchor_text]
+    pieces = [" ".join(LISTING_DATE.sub(" ", p).split()) for p in pieces]
+    pieces = [p.strip(" -–|()") for p in pieces if len(fold(p)) >= 12]
+    return max(pieces, key=len)[:500] if pieces else ""
+
+
 def _listing_date(text: str) -> date | None:
     for m in LISTING_DATE.finditer(text):
         try:
@@ -163,7 +176,7 @@ def scan(page: PageView) -> tuple[bool, list[DocLink], list[MoreLink]]:
             row_text = " ".join(row.get_text(" ", strip=True).split())
             title = text
             if len(fold(text)) < 12 or kind_from_name(text.strip()):  # "Tải về", "file.pdf"
-                title = row_text[:300] or text
+                title = _row_title(row, a) or text
             name = file_name(url)
             budgety = bool(BUDGET_WORDS.search(fold(f"{title} {name} {row_text[:300]}")))
             if not (section or budgety):

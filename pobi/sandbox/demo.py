@@ -290,6 +290,11 @@ def step_report(run: DemoRun) -> None:
     report = demo_report(
         run.exports, run.truth_csv, run.ground_truth, end=run.end, era=run.opts.era
     )
+    from pobi.sandbox.doc_truth import compare_documents, read_documents
+
+    report["documents"] = compare_documents(
+        read_documents(run.exports / "documents.csv"), run.world.documents
+    )
     report["timings_s"] = {k: round(v, 1) for k, v in run.timings.items()}
     (run.home / "sandbox" / "demo-report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
