@@ -149,7 +149,7 @@ def _content(title: str, issued: date, province: str, forms: tuple[int, ...]) ->
         f"{province}, ngày {issued.day} tháng {issued.month} năm {issued.year}",
         title.upper(),
     ]
-    pages = [head + ["Căn cứ Luật Ngân sách nhà nước; căn cứ Thông tư 343/2016/TT-BTC."]]
+    pages = [[*head, "Căn cứ Luật Ngân sách nhà nước; căn cứ Thông tư 343/2016/TT-BTC."]]
     for n in forms:
         pages.append([f"Biểu số {n}/CK-NSNN", FORM_TITLES.get(n, "Biểu mẫu"), "Đơn vị: triệu đồng"])
     return pages
@@ -325,7 +325,7 @@ def publish(world: Any, seed: int, *, files: bool = True) -> None:
                     on_docsys,
                     present,
                     readable,
-                )  # fmt: skip
+                )
             )
         table = (
             "<table class='van-ban'><tr><th>Trích yếu</th><th>Ngày ban hành</th><th>Tệp</th></tr>"
