@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -237,7 +237,15 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
                 ProvinceIndex.index_value,
                 ProvinceIndex.band,
                 ProvinceIndex.rank,
-            ).where(ProvinceIndex.round_id == round_id)
+            ).where(ProvinceIndex.round_id == round_id, ProvinceIndex.index_name != "transparency")
+        ).all()
+        t_rows = s.execute(  # the transparency index (budget documents), beside it
+            select(
+                ProvinceIndex.province_code,
+                ProvinceIndex.index_value,
+                ProvinceIndex.band,
+                ProvinceIndex.rank,
+            ).where(ProvinceIndex.round_id == round_id, ProvinceIndex.index_name == "transparency")
         ).all()
         sites = s.execute(
             select(CrawlSite.province_code, CrawlSite.fetch_status).where(
@@ -249,6 +257,7 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
         if fid not in rejected:
             channels.setdefault(code, set()).add(channel)
     index = {code: (value, band, rank) for code, value, band, rank in index_rows}
+    t_index = {code: (value, band, rank) for code, value, band, rank in t_rows}
     crawled: dict[str, bool] = {}
     for code, status in sites:
         crawled[code] = crawled.get(code, False) or status == "ok"
@@ -283,6 +292,7 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
         a = agg.get(p.code, {"sent": 0, "bounced": False, "on_time": False, "days": None})
         asked = a["sent"] > 0
         value, band, rank = index.get(p.code, (None, "", None))
+        t_value, t_band, t_rank = t_index.get(p.code, (None, "", None))
         found = channels.get(p.code, set())
         rows.append(
             {
@@ -302,6 +312,9 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
                 "bounced": a["bounced"],
                 "days_to_first_reply": a["days"],
                 "on_time": a["on_time"],
+                "t_index": t_value,
+                "t_band": t_band or "",
+                "t_rank": t_rank,
             }
         )
     return pd.DataFrame(rows)
@@ -323,7 +336,9 @@ def headline(url: str, version: str, round_id: str) -> dict[str, Any]:
     asked = table[table["requests_sent"] > 0]
     with _store(url).session() as s:
         scored = s.scalar(
-            select(func.count(ProvinceIndex.id)).where(ProvinceIndex.round_id == round_id)
+            select(func.count(ProvinceIndex.id)).where(
+                ProvinceIndex.round_id == round_id, ProvinceIndex.index_name != "transparency"
+            )
         )
         n_sites = s.scalar(select(func.count(CrawlSite.id)).where(CrawlSite.round_id == round_id))
     return {
@@ -878,7 +893,10 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                     ProvinceIndex.band,
                     ProvinceIndex.indicators_applicable,
                 )
-                .where(ProvinceIndex.round_id == round_id)
+                .where(
+                    ProvinceIndex.round_id == round_id,
+                    ProvinceIndex.index_name != "transparency",
+                )
                 .order_by(ProvinceIndex.rank, ProvinceIndex.province_code)
             ).all()
             cols = ["rank", "province_code", "index", "band", "indicators_applicable"]
@@ -1086,3 +1104,63 @@ def request_text(evidence_dir: str, sha256: str) -> str | None:
     part = msg.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
     body = part.get_content() if part is not None else ""
     return f"{headers}\n\n{body}".strip()
+
+
+# --------------------------------------------------------------------------- budget documents
+
+
+@st.cache_data(show_spinner=False, ttl=TTL)
+def province_documents(url: str, version: str, round_id: str, code: str) -> pd.DataFrame:
+    """A province's budget documents with their dates, deadline and deadline status (the
+    deadlines of ``[documents]`` in the workspace's configuration)."""
+    from pobi.config import load_config
+    from pobi.publication import due_date, timeliness
+    from pobi.store.tables import Document
+    from pobi.workdays import Calendar
+
+    cfg = load_config()
+    calendar = Calendar.from_config(cfg)
+    today = now().date()
+    with _store(url).session() as s:
+        docs = s.scalars(
+            select(Document)
+            .where(Document.round_id == round_id, Document.province_code == code)
+            .order_by(Document.doc_type, Document.fiscal_year, Document.period, Document.url)
+        ).all()
+    rows = []
+    for d in docs:
+        own = date.fromisoformat(d.document_date) if d.document_date else None
+        published = date.fromisoformat(d.published_on) if d.published_on else None
+        due = due_date(cfg.documents, calendar, d.doc_type or "other", d.fiscal_year,
+                       d.period or "year", own)  # fmt: skip
+        found = bool(d.sha256) or d.format == "too_large"
+        status, late = timeliness(due, published, found, today)
+        rows.append(
+            {
+                "doc_type": d.doc_type,
+                "fiscal_year": d.fiscal_year,
+                "period": d.period,
+                "title": d.title,
+                "published_on": d.published_on,
+                "date_source": d.date_source,
+                "deadline": due.due.isoformat() if due.due else "",
+                "deadline_status": status.value,
+                "days_late": late,
+                "format": d.format,
+                "forms": ", ".join(str(n) for n in d.forms or []),
+                "url": d.url,
+                "found_on": d.found_on,
+                "sha256": d.sha256,
+                "warc_sha256": d.warc_sha256,
+                "legal_basis": due.legal,
+                "why": "; ".join(d.reasons or []),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "doc_type", "fiscal_year", "period", "title", "published_on", "date_source",
+            "deadline", "deadline_status", "days_late", "format", "forms", "url", "found_on",
+            "sha256", "warc_sha256", "legal_basis", "why",
+        ],
+    )  # fmt: skip
