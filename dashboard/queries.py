@@ -355,6 +355,9 @@ def headline(url: str, version: str, round_id: str) -> dict[str, Any]:
         "mean_index": float(table["index"].dropna().mean())
         if table["index"].notna().any()
         else None,
+        "mean_transparency": float(table["t_index"].dropna().mean())
+        if table["t_index"].notna().any()
+        else None,
     }
 
 
@@ -428,6 +431,7 @@ def trends(url: str, version: str) -> pd.DataFrame:
                 "era": r.era,
                 "provinces": head["provinces"],
                 "mean_index": head["mean_index"],
+                "mean_transparency": head["mean_transparency"],
                 "any_reply": head["any_reply"]["p"],
                 "any_reply_low": head["any_reply"]["low"],
                 "any_reply_high": head["any_reply"]["high"],
@@ -459,14 +463,22 @@ def province_trends(url: str, version: str) -> pd.DataFrame:
                     "source_code": row.code,
                     "index": row.index,
                     "any_reply": row.any_reply,
+                    "transparency": row.t_index,
                 }
             )
-    df = pd.DataFrame(rows, columns=["round", "era", "unit", "source_code", "index", "any_reply"])
+    df = pd.DataFrame(
+        rows,
+        columns=["round", "era", "unit", "source_code", "index", "any_reply", "transparency"],
+    )
     if df.empty:
         return df
     df["any_reply"] = df["any_reply"].astype("float")
+    df["transparency"] = df["transparency"].astype("float")
     return df.groupby(["round", "era", "unit"], as_index=False, sort=False).agg(
-        index=("index", "mean"), any_reply=("any_reply", "mean"), sources=("source_code", "count")
+        index=("index", "mean"),
+        any_reply=("any_reply", "mean"),
+        sources=("source_code", "count"),
+        transparency=("transparency", "mean"),
     )
 
 

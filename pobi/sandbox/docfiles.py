@@ -30,6 +30,11 @@ def _font(name: str = "DejaVuSans.ttf") -> Path | None:
     return None
 
 
+def _latin(text: str) -> str:
+    """Text a core PDF font can show: diacritics dropped, other characters as '?'."""
+    return ascii_name(text).encode("latin-1", "replace").decode("latin-1")
+
+
 def _pdf(unicode: bool = True):  # type: ignore[no-untyped-def]
     from fpdf import FPDF
 
@@ -56,9 +61,7 @@ def pdf_text(pages: Sequence[Sequence[str]], *, unicode: bool = True) -> bytes:
     for lines in pages:
         pdf.add_page()
         for line in lines:
-            pdf.multi_cell(
-                0, 6, line if unicode_ok else ascii_name(line), new_x="LMARGIN", new_y="NEXT"
-            )
+            pdf.cell(0, 6, line if unicode_ok else _latin(line), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -80,7 +83,7 @@ def pdf_scanned(pages: Sequence[Sequence[str]], *, cover_text: str = "") -> byte
         img.save(buf, format="PNG")
         pdf.add_page()
         if i == 0 and cover_text:
-            pdf.cell(0, 6, cover_text if unicode_ok else ascii_name(cover_text))
+            pdf.cell(0, 6, cover_text if unicode_ok else _latin(cover_text))
         pdf.image(io.BytesIO(buf.getvalue()), x=0, y=10, w=210)
     return bytes(pdf.output())
 
