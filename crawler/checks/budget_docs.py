@@ -172,7 +172,9 @@ def scan(page: PageView) -> tuple[bool, list[DocLink], list[MoreLink]]:
             SECTION_SLUG.search(urlsplit(url).path) and len(text) <= 90 and not is_article_url(url)
         ):
             more.setdefault(url, MoreLink(url, text, "budget_section"))
-        elif (section and fold(text) in DOCSYSTEM_LABELS) or (section and host_of(url) != host_of(page.url) and BUDGET_WORDS.search(fold(text))):
+        elif (section and fold(text) in DOCSYSTEM_LABELS) or (
+            section and host_of(url) != host_of(page.url) and BUDGET_WORDS.search(fold(text))
+        ):
             more.setdefault(url, MoreLink(url, text, "docsystem"))
     if not files:
         return section, [], list(more.values())
