@@ -2,7 +2,8 @@
 
 Each benchmark compares against a baseline run in the same session (see its own docstring):
 - benchmarks/crawl/bench.py — pobi's crawl vs the ideal polite schedule and a naive crawler;
-- benchmarks/dashboard/bench_overview.py — first render of the overview on a 5 rounds × 63 store.
+- benchmarks/dashboard/bench_overview.py — first render of the overview on a 5 rounds × 63 store;
+- benchmarks/documents/bench_documents.py — documents read per second; a 300-page PDF in bounded memory.
 Figures go into benchmarks/README.md and benchmarks/DASHBOARD.md by hand, with the machine.
 """
 
@@ -13,7 +14,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = [HERE / "crawl" / "bench.py", HERE / "dashboard" / "bench_overview.py"]
+BENCHES = [
+    HERE / "crawl" / "bench.py",
+    HERE / "dashboard" / "bench_overview.py",
+    HERE / "documents" / "bench_documents.py",
+]
 # issue 14: reply classifier on real mail (accuracy, speed); the 1 GiB mbox import
 # (benchmarks/mail/import_mbox.py) takes minutes and is run by hand
 BENCHES += [HERE / "mail" / "accuracy.py", HERE / "mail" / "speed.py"]

@@ -4,7 +4,7 @@
 format ``unreadable`` and a ``problem`` saying why. The kind of file is taken from its first bytes
 (magic numbers), not from the URL or the Content-Type a server claims; those only break ties
 (an OLE2 container is a ``.doc`` or an ``.xls``). Memory is bounded: PDF pages are read one at a
-time up to ``max_pages``, spreadsheets in openpyxl's read-only mode, and the text kept is capped at
+time up to ``max_pages`` (and no further once ``max_chars`` of text are kept and 20 pages seen), spreadsheets in openpyxl's read-only mode, and the text kept is capped at
 ``max_chars`` (whatever the file's size, which the crawler's download limit caps).
 
 Formats (:class:`pobi.models.DocFormat`): ``table`` for spreadsheets, ``text`` for PDF/DOC/DOCX
@@ -197,6 +197,8 @@ def _pdf(data: bytes, max_chars: int, max_pages: int) -> Extracted:
     read_n = 0
     failures = 0
     for i in range(min(total, max_pages)):
+        if kept >= max_chars and read_n >= 20:
+            break  # the text kept is full and enough pages were seen to tell text from scan
         try:
             page_text = reader.pages[i].extract_text() or ""
         except Exception:

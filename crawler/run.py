@@ -143,6 +143,7 @@ def run(job_path: Path) -> int:
                 + (spider.writer.failures if spider else 0),
                 "unfinished": unfinished,
                 "sites_crawled": len(spider.sites) if spider else 0,
+                "documents": getattr(spider, "docs_found", 0),
             }
         )
         store.close()

@@ -377,6 +377,41 @@ TEXT: dict[str, dict[str, str]] = {
         "vi": "Ranh giới: Natural Earth (phạm vi công cộng), đã giản lược.",
         "en": "Boundaries: Natural Earth (public domain), simplified.",
     },
+    # budget documents and the transparency index
+    "documents_title": {
+        "vi": "Tài liệu ngân sách đã công khai",
+        "en": "Budget documents published",
+    },
+    "documents_none": {
+        "vi": "Chưa tìm thấy tài liệu ngân sách nào của tỉnh trong đợt này.",
+        "en": "No budget document of this province was found in this round.",
+    },
+    "documents_caption": {
+        "vi": "Hạn công khai theo Luật NSNN và Thông tư 343/2016/TT-BTC (cấu hình [documents]).",
+        "en": "Deadlines from the State Budget Law and Circular 343/2016/TT-BTC ([documents] settings).",
+    },
+    "documents_archived": {"vi": "Bản lưu trữ", "en": "Archived copy"},
+    "documents_download": {"vi": "Tải bản lưu trữ", "en": "Download the archived file"},
+    "col_doc_type": {"vi": "Loại tài liệu", "en": "Document"},
+    "col_fiscal_year": {"vi": "Năm NS", "en": "Fiscal year"},
+    "col_period": {"vi": "Kỳ", "en": "Period"},
+    "col_title": {"vi": "Tiêu đề", "en": "Title"},
+    "col_published_on": {"vi": "Ngày công khai", "en": "Published"},
+    "col_date_source": {"vi": "Nguồn ngày", "en": "Date from"},
+    "col_doc_deadline": {"vi": "Hạn", "en": "Deadline"},
+    "col_doc_deadline_status": {"vi": "Đúng hạn?", "en": "On time?"},
+    "col_days_late": {"vi": "Số ngày chậm", "en": "Days late"},
+    "col_format": {"vi": "Định dạng", "en": "Format"},
+    "col_forms": {"vi": "Biểu mẫu", "en": "Forms"},
+    "docstatus_on_time": {"vi": "Đúng hạn", "en": "On time"},
+    "docstatus_late": {"vi": "Chậm", "en": "Late"},
+    "docstatus_not_due": {"vi": "Chưa đến hạn", "en": "Not due"},
+    "docstatus_missing": {"vi": "Không có", "en": "Missing"},
+    "docstatus_unknown": {"vi": "Không rõ ngày", "en": "Date unknown"},
+    "index_choice": {"vi": "Chỉ số", "en": "Index"},
+    "index_participation": {"vi": "Tham gia và phản hồi", "en": "Participation and response"},
+    "index_transparency": {"vi": "Công khai ngân sách", "en": "Budget transparency"},
+    "col_transparency": {"vi": "Chỉ số công khai", "en": "Transparency index"},
 }
 
 

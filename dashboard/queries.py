@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -241,7 +241,15 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
                 ProvinceIndex.index_value,
                 ProvinceIndex.band,
                 ProvinceIndex.rank,
-            ).where(ProvinceIndex.round_id == round_id)
+            ).where(ProvinceIndex.round_id == round_id, ProvinceIndex.index_name != "transparency")
+        ).all()
+        t_rows = s.execute(  # the transparency index (budget documents), beside it
+            select(
+                ProvinceIndex.province_code,
+                ProvinceIndex.index_value,
+                ProvinceIndex.band,
+                ProvinceIndex.rank,
+            ).where(ProvinceIndex.round_id == round_id, ProvinceIndex.index_name == "transparency")
         ).all()
         sites = s.execute(
             select(CrawlSite.province_code, CrawlSite.fetch_status).where(
@@ -253,6 +261,7 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
         if fid not in rejected:
             channels.setdefault(code, set()).add(channel)
     index = {code: (value, band, rank) for code, value, band, rank in index_rows}
+    t_index = {code: (value, band, rank) for code, value, band, rank in t_rows}
     crawled: dict[str, bool] = {}
     for code, status in sites:
         crawled[code] = crawled.get(code, False) or status == "ok"
@@ -287,6 +296,7 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
         a = agg.get(p.code, {"sent": 0, "bounced": False, "on_time": False, "days": None})
         asked = a["sent"] > 0
         value, band, rank = index.get(p.code, (None, "", None))
+        t_value, t_band, t_rank = t_index.get(p.code, (None, "", None))
         found = channels.get(p.code, set())
         rows.append(
             {
@@ -306,6 +316,9 @@ def province_table(url: str, version: str, round_id: str) -> pd.DataFrame:
                 "bounced": a["bounced"],
                 "days_to_first_reply": a["days"],
                 "on_time": a["on_time"],
+                "t_index": t_value,
+                "t_band": t_band or "",
+                "t_rank": t_rank,
             }
         )
     return pd.DataFrame(rows)
@@ -327,7 +340,9 @@ def headline(url: str, version: str, round_id: str) -> dict[str, Any]:
     asked = table[table["requests_sent"] > 0]
     with _store(url).session() as s:
         scored = s.scalar(
-            select(func.count(ProvinceIndex.id)).where(ProvinceIndex.round_id == round_id)
+            select(func.count(ProvinceIndex.id)).where(
+                ProvinceIndex.round_id == round_id, ProvinceIndex.index_name != "transparency"
+            )
         )
         n_sites = s.scalar(select(func.count(CrawlSite.id)).where(CrawlSite.round_id == round_id))
     return {
@@ -343,6 +358,9 @@ def headline(url: str, version: str, round_id: str) -> dict[str, Any]:
         "scored": bool(scored),
         "mean_index": float(table["index"].dropna().mean())
         if table["index"].notna().any()
+        else None,
+        "mean_transparency": float(table["t_index"].dropna().mean())
+        if table["t_index"].notna().any()
         else None,
     }
 
@@ -417,6 +435,7 @@ def trends(url: str, version: str) -> pd.DataFrame:
                 "era": r.era,
                 "provinces": head["provinces"],
                 "mean_index": head["mean_index"],
+                "mean_transparency": head["mean_transparency"],
                 "any_reply": head["any_reply"]["p"],
                 "any_reply_low": head["any_reply"]["low"],
                 "any_reply_high": head["any_reply"]["high"],
@@ -448,14 +467,22 @@ def province_trends(url: str, version: str) -> pd.DataFrame:
                     "source_code": row.code,
                     "index": row.index,
                     "any_reply": row.any_reply,
+                    "transparency": row.t_index,
                 }
             )
-    df = pd.DataFrame(rows, columns=["round", "era", "unit", "source_code", "index", "any_reply"])
+    df = pd.DataFrame(
+        rows,
+        columns=["round", "era", "unit", "source_code", "index", "any_reply", "transparency"],
+    )
     if df.empty:
         return df
     df["any_reply"] = df["any_reply"].astype("float")
+    df["transparency"] = df["transparency"].astype("float")
     return df.groupby(["round", "era", "unit"], as_index=False, sort=False).agg(
-        index=("index", "mean"), any_reply=("any_reply", "mean"), sources=("source_code", "count")
+        index=("index", "mean"),
+        any_reply=("any_reply", "mean"),
+        sources=("source_code", "count"),
+        transparency=("transparency", "mean"),
     )
 
 
@@ -888,7 +915,10 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
                     ProvinceIndex.band,
                     ProvinceIndex.indicators_applicable,
                 )
-                .where(ProvinceIndex.round_id == round_id)
+                .where(
+                    ProvinceIndex.round_id == round_id,
+                    ProvinceIndex.index_name != "transparency",
+                )
                 .order_by(ProvinceIndex.rank, ProvinceIndex.province_code)
             ).all()
             cols = ["rank", "province_code", "index", "band", "indicators_applicable"]
@@ -1219,3 +1249,61 @@ def province_disputes(url: str, version: str, round_id: str, code: str) -> pd.Da
             "change",
         ],
     )
+# --------------------------------------------------------------------------- budget documents
+
+
+@st.cache_data(show_spinner=False, ttl=TTL)
+def province_documents(url: str, version: str, round_id: str, code: str) -> pd.DataFrame:
+    """A province's budget documents with their dates, deadline and deadline status (the
+    deadlines of ``[documents]`` in the workspace's configuration)."""
+    from pobi.config import load_config
+    from pobi.publication import due_date, timeliness
+    from pobi.store.tables import Document
+    from pobi.workdays import Calendar
+
+    cfg = load_config()
+    calendar = Calendar.from_config(cfg)
+    today = now().date()
+    with _store(url).session() as s:
+        docs = s.scalars(
+            select(Document)
+            .where(Document.round_id == round_id, Document.province_code == code)
+            .order_by(Document.doc_type, Document.fiscal_year, Document.period, Document.url)
+        ).all()
+    rows = []
+    for d in docs:
+        own = date.fromisoformat(d.document_date) if d.document_date else None
+        published = date.fromisoformat(d.published_on) if d.published_on else None
+        due = due_date(cfg.documents, calendar, d.doc_type or "other", d.fiscal_year,
+                       d.period or "year", own)  # fmt: skip
+        found = bool(d.sha256) or d.format == "too_large"
+        status, late = timeliness(due, published, found, today)
+        rows.append(
+            {
+                "doc_type": d.doc_type,
+                "fiscal_year": d.fiscal_year,
+                "period": d.period,
+                "title": d.title,
+                "published_on": d.published_on,
+                "date_source": d.date_source,
+                "deadline": due.due.isoformat() if due.due else "",
+                "deadline_status": status.value,
+                "days_late": late,
+                "format": d.format,
+                "forms": ", ".join(str(n) for n in d.forms or []),
+                "url": d.url,
+                "found_on": d.found_on,
+                "sha256": d.sha256,
+                "warc_sha256": d.warc_sha256,
+                "legal_basis": due.legal,
+                "why": "; ".join(d.reasons or []),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "doc_type", "fiscal_year", "period", "title", "published_on", "date_source",
+            "deadline", "deadline_status", "days_late", "format", "forms", "url", "found_on",
+            "sha256", "warc_sha256", "legal_basis", "why",
+        ],
+    )  # fmt: skip

@@ -291,7 +291,7 @@ RANKINGS = Table(
         ),
         C("rubric", "string", "Rubric id and version", "Bộ tiêu chí"),
     ),
-    primary_key=("round_id", "province_code"),
+    primary_key=("round_id", "province_code", "rubric"),  # participation, then transparency
     sort_note="rank, province_code",
 )
 

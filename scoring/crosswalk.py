@@ -26,10 +26,16 @@ from pobi.store.tables import ProvinceIndex, Round
 Row = dict[str, Any]
 
 
-def _indices(session: Session, round_id: str) -> dict[str, ProvinceIndex]:
+def _indices(
+    session: Session, round_id: str, index_name: str = "participation"
+) -> dict[str, ProvinceIndex]:
     return {
         p.province_code: p
-        for p in session.scalars(select(ProvinceIndex).where(ProvinceIndex.round_id == round_id))
+        for p in session.scalars(
+            select(ProvinceIndex).where(
+                ProvinceIndex.round_id == round_id, ProvinceIndex.index_name == index_name
+            )
+        )
     }
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from crawler.checks.dom import host_of, is_article_url
+from crawler.checks.dom import Doc, absolute, host_of, is_article_url, parse, strip_fragment
 from crawler.doctext import file_name, kind_from_name
 from crawler.doctype import fold
 from crawler.page import PageView
@@ -95,17 +95,15 @@ def is_section_label(text: str) -> bool:
     return key in SECTION_LABELS
 
 
-def page_is_budget_section(page: PageView, soup: BeautifulSoup) -> bool:
+def page_is_budget_section(page: PageView, doc: Doc) -> bool:
     path = urlsplit(page.url).path
     if SECTION_SLUG.search(path) and not is_article_url(page.url):
         return True
     if page.link_text and is_section_label(page.link_text):
         return True
-    for h in soup.find_all(["h1", "h2"], limit=3):
-        if is_section_label(h.get_text(" ", strip=True)):
-            return True
-    title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    return any(is_section_label(part) for part in re.split(r"\s[-|–:]\s", title))
+    if any(is_section_label(h) for h in doc.headings[:3]):
+        return True
+    return any(is_section_label(part) for part in re.split(r"\s[-|–:]\s", doc.title))
 
 
 def _row_of(a: Tag) -> Tag:
@@ -115,6 +113,19 @@ def _row_of(a: Tag) -> Tag:
         if isinstance(parent, Tag) and parent.name == "div" and len(parent.get_text()) < 600:
             return parent
     return a
+
+
+def _row_title(row: Tag, anchor: Tag) -> str:
+    """The longest cell (or text piece) of the link's row that is not the link, a date or a
+    number: the "Trích yếu" of a listing table."""
+    cells = row.find_all(["td", "th"]) if row.name == "tr" else []
+    pieces = [c.get_text(" ", strip=True) for c in cells if anchor not in c.descendants]
+    if not pieces:
+        anchor_text = anchor.get_text(" ", strip=True)
+        pieces = [s.strip() for s in row.stripped_strings if s.strip() != anchor_text]
+    pieces = [" ".join(LISTING_DATE.sub(" ", p).split()) for p in pieces]
+    pieces = [p.strip(" -–|()") for p in pieces if len(fold(p)) >= 12]
+    return max(pieces, key=len)[:500] if pieces else ""
 
 
 def _listing_date(text: str) -> date | None:
@@ -138,41 +149,22 @@ def _soup(page: PageView) -> BeautifulSoup:
 
 
 def scan(page: PageView) -> tuple[bool, list[DocLink], list[MoreLink]]:
-    """(page is a budget section, its budget document links, links to more budget pages)."""
-    html = page.html
-    folded_html_hint = DOC_HREF.search(html) or "ngan" in html.lower() or "ngân" in html.lower()
-    if not folded_html_hint:
-        return False, [], []
-    soup = _soup(page)
-    section = page_is_budget_section(page, soup)
-    docs: dict[str, DocLink] = {}
+    """(page is a budget section, its budget document links, links to more budget pages).
+
+    Reads the page's shared parse (:func:`crawler.checks.dom.parse`, cached for every check);
+    the HTML is parsed again only on pages with file links, for each link's row (its title and
+    listing date)."""
+    doc = parse(page)
+    section = page_is_budget_section(page, doc)
     more: dict[str, MoreLink] = {}
-    for a in soup.find_all("a", href=True):
-        href = str(a.get("href") or "").strip()
-        if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
+    files = []
+    for link in doc.links:
+        url = link.url
+        if link.tag != "a" or not url.startswith(("http://", "https://")):
             continue
-        try:
-            url = urljoin(page.url, href).split("#", 1)[0]
-        except ValueError:
-            continue
-        if not url.startswith(("http://", "https://")):
-            continue
-        text = " ".join(a.get_text(" ", strip=True).split()) or str(a.get("title") or "")
+        text = link.text
         if _is_doc_href(url, text):
-            row = _row_of(a)
-            row_text = " ".join(row.get_text(" ", strip=True).split())
-            title = text
-            if len(fold(text)) < 12 or kind_from_name(text.strip()):  # "Tải về", "file.pdf"
-                title = row_text[:300] or text
-            name = file_name(url)
-            budgety = bool(BUDGET_WORDS.search(fold(f"{title} {name} {row_text[:300]}")))
-            if not (section or budgety):
-                continue
-            why = (
-                "on a budget-publication page" if section else "title or file name names the budget"
-            )
-            if url not in docs:
-                docs[url] = DocLink(url, title[:500], _listing_date(row_text), section, why)
+            files.append(url)
             continue
         if is_article_url(url) and not section:
             continue
@@ -184,4 +176,32 @@ def scan(page: PageView) -> tuple[bool, list[DocLink], list[MoreLink]]:
             section and host_of(url) != host_of(page.url) and BUDGET_WORDS.search(fold(text))
         ):
             more.setdefault(url, MoreLink(url, text, "docsystem"))
-    return section, list(docs.values()), list(more.values())
+    if not files:
+        return section, [], list(more.values())
+    return section, _documents(page, section, set(files)), list(more.values())
+
+
+def _documents(page: PageView, section: bool, wanted: set[str]) -> list[DocLink]:
+    soup = _soup(page)
+    docs: dict[str, DocLink] = {}
+    for a in soup.find_all("a", href=True):
+        href = str(a.get("href") or "").strip()
+        try:
+            url = strip_fragment(absolute(page.url, href))
+        except ValueError:
+            continue
+        if url not in wanted or url in docs:
+            continue
+        text = " ".join(a.get_text(" ", strip=True).split()) or str(a.get("title") or "")
+        row = _row_of(a)
+        row_text = " ".join(row.get_text(" ", strip=True).split())
+        title = text
+        if len(fold(text)) < 12 or kind_from_name(text.strip()):  # "Tải về", "file.pdf"
+            title = _row_title(row, a) or text
+        name = file_name(url)
+        budgety = bool(BUDGET_WORDS.search(fold(f"{title} {name} {row_text[:300]}")))
+        if not (section or budgety):
+            continue
+        why = "on a budget-publication page" if section else "title or file name names the budget"
+        docs[url] = DocLink(url, title[:500], _listing_date(row_text), section, why)
+    return list(docs.values())

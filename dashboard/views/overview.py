@@ -44,6 +44,15 @@ st.title(ctx.t("overview_title"))
 if require_round(ctx):
     head = queries.headline(ctx.url, ctx.version, ctx.round_id)
     table = queries.province_table(ctx.url, ctx.version, ctx.round_id).copy()
+    which = st.radio(
+        ctx.t("index_choice"),
+        ["participation", "transparency"],
+        format_func=lambda k: ctx.t("index_" + k),
+        horizontal=True,
+        key="overview_index",
+    )
+    if which == "transparency":  # rank, band and map by the budget-document index
+        table[["index", "band", "rank"]] = table[["t_index", "t_band", "t_rank"]].to_numpy()
     st.caption(
         ctx.t(
             "overview_caption", round=ctx.round_id, era=ctx.t("era_" + ctx.era), n=head["provinces"]

@@ -11,6 +11,7 @@ from dashboard import queries
 from dashboard.charts import timeline_chart
 from dashboard.context import current, require_round
 from dashboard.labels import localise
+from dashboard.documents import show_documents
 from dashboard.privacy import escape_markdown, mask_email, public_columns
 from pobi.clock import VN_TZ
 from pobi.registry import REGIONS, province, provinces
@@ -136,6 +137,8 @@ if require_round(ctx):
                         f"{shot.url} · {shot.captured_at} · SHA-256 {shot.screenshot_sha256[:16]}…"
                     )
                 )
+
+    show_documents(ctx, code)  # budget documents (dashboard/documents.py)
 
     # ---- requests and replies
     st.subheader(ctx.t("requests_title"))

@@ -46,7 +46,16 @@ else:
         view["era"] = [ctx.t("era_" + e) for e in view["era"]]
         st.dataframe(
             view[
-                ["round", "era", "provinces", "mean_index", "any_reply", "substantive", "qa_share"]
+                [
+                    "round",
+                    "era",
+                    "provinces",
+                    "mean_index",
+                    "mean_transparency",
+                    "any_reply",
+                    "substantive",
+                    "qa_share",
+                ]
             ],
             hide_index=True,
             column_config={
@@ -54,6 +63,9 @@ else:
                 "era": ctx.t("col_era"),
                 "provinces": ctx.t("col_provinces"),
                 "mean_index": st.column_config.NumberColumn(ctx.t("col_mean_index"), format="%.1f"),
+                "mean_transparency": st.column_config.NumberColumn(
+                    ctx.t("col_transparency"), format="%.1f"
+                ),
                 "any_reply": st.column_config.NumberColumn(
                     ctx.t("measure_any_reply"), format="percent"
                 ),
@@ -77,6 +89,14 @@ else:
             st.caption(ctx.t("unit_trends_caption_" + value))
             fmt = "{:.1f}" if value == "index" else "{:.0%}"
             st.dataframe(wide.sort_index().style.format(fmt, na_rep="—"))
+            if units["transparency"].notna().any():  # the budget-document index, per unit
+                st.caption(ctx.t("col_transparency"))
+                tw = units.pivot_table(
+                    index="unit", columns="round", values="transparency", sort=False, dropna=False
+                )
+                tw = tw[[c for c in per_round["round"] if c in tw.columns]]
+                tw.index = [f"{c} · {province('current', c).short}" for c in tw.index]
+                st.dataframe(tw.sort_index().style.format("{:.1f}", na_rep="—"))
 
         st.subheader(ctx.t("crosswalk_title"))
         st.dataframe(

@@ -308,6 +308,11 @@ def _supervise(job_path: Path, folder: Path, total: int) -> None:
         f"{end.get('requests', 0)} requests, "
         f"{end.get('rendered_requests', 0)} browser navigations."
     )
+    if end.get("documents"):
+        console.print(
+            f"Budget documents / tài liệu ngân sách: {end['documents']} downloaded or flagged "
+            f"(pobi export → documents.csv)."
+        )
     if begin.get("distributed"):
         console.print(
             f"Distributed ({begin['distributed']}): this process crawled "

@@ -341,6 +341,11 @@ def step_report(run: DemoRun) -> None:
     report = demo_report(
         run.exports, run.truth_csv, run.ground_truth, end=run.end, era=run.opts.era
     )
+    from pobi.sandbox.doc_truth import compare_documents, read_documents
+
+    report["documents"] = compare_documents(
+        read_documents(run.exports / "documents.csv"), run.world.documents
+    )
     report["timings_s"] = {k: round(v, 1) for k, v in run.timings.items()}
     report["rendering"] = _rendering(run)
     (run.home / "sandbox" / "demo-report.json").write_text(

@@ -30,13 +30,19 @@ def _font(name: str = "DejaVuSans.ttf") -> Path | None:
     return None
 
 
-def _pdf():  # type: ignore[no-untyped-def]
+def _latin(text: str) -> str:
+    """Text a core PDF font can show: diacritics dropped, other characters as '?'."""
+    return ascii_name(text).encode("latin-1", "replace").decode("latin-1")
+
+
+def _pdf(unicode: bool = True):  # type: ignore[no-untyped-def]
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
     pdf.set_creator("pobi sandbox")
     pdf.set_creation_date(__import__("datetime").datetime(2026, 1, 1))  # reproducible bytes
-    font = _font()
+    pdf.set_compression(True)
+    font = _font() if unicode else None
     if font is not None:
         pdf.add_font("DejaVu", "", str(font))
         pdf.set_font("DejaVu", size=11)
@@ -47,15 +53,15 @@ def _pdf():  # type: ignore[no-untyped-def]
     return pdf, unicode_ok
 
 
-def pdf_text(pages: Sequence[Sequence[str]]) -> bytes:
-    """A PDF with a text layer: one list of lines per page."""
-    pdf, unicode_ok = _pdf()
+def pdf_text(pages: Sequence[Sequence[str]], *, unicode: bool = True) -> bytes:
+    """A PDF with a text layer: one list of lines per page. ``unicode=False`` writes the text
+    without diacritics in a core font (much faster: no font embedding), as some provinces'
+    files read."""
+    pdf, unicode_ok = _pdf(unicode)
     for lines in pages:
         pdf.add_page()
         for line in lines:
-            pdf.multi_cell(
-                0, 6, line if unicode_ok else ascii_name(line), new_x="LMARGIN", new_y="NEXT"
-            )
+            pdf.cell(0, 6, line if unicode_ok else _latin(line), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -63,29 +69,31 @@ def pdf_scanned(pages: Sequence[Sequence[str]], *, cover_text: str = "") -> byte
     """A PDF whose pages are pictures of text (as a scanner makes): no text layer."""
     from PIL import Image, ImageDraw, ImageFont
 
-    pdf, unicode_ok = _pdf()
+    pdf, unicode_ok = _pdf(bool(cover_text))
     font_path = _font()
     for i, lines in enumerate(pages):
-        img = Image.new("L", (1240, 1754), 255)
+        img = Image.new("1", (620, 877), 1)  # bilevel, like a fax-mode office scanner
         draw = ImageDraw.Draw(img)
         font = ImageFont.truetype(str(font_path), 28) if font_path else ImageFont.load_default()
-        y = 120
+        y = 60
         for line in lines:
-            draw.text((100, y), line if font_path else ascii_name(line), fill=0, font=font)
-            y += 44
+            draw.text((50, y), line if font_path else ascii_name(line), fill=0, font=font)
+            y += 22
         buf = io.BytesIO()
-        img.save(buf, format="PNG", optimize=True)
+        img.save(buf, format="PNG")
         pdf.add_page()
         if i == 0 and cover_text:
-            pdf.cell(0, 6, cover_text if unicode_ok else ascii_name(cover_text))
+            pdf.cell(0, 6, cover_text if unicode_ok else _latin(cover_text))
         pdf.image(io.BytesIO(buf.getvalue()), x=0, y=10, w=210)
     return bytes(pdf.output())
 
 
-def pdf_encrypted(pages: Sequence[Sequence[str]], password: str = "mat-khau") -> bytes:
+def pdf_encrypted(
+    pages: Sequence[Sequence[str]], password: str = "mat-khau", *, unicode: bool = True
+) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_text(pages))))
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_text(pages, unicode=unicode))))
     writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="AES-128")
     buf = io.BytesIO()
     writer.write(buf)

@@ -223,6 +223,14 @@ def print_report(console: Console, report: dict[str, Any], *, home: Path, export
             f"({_pct(rnd['share'])}; goal ≤ {_pct(rnd['goal'])}) — "
             + (", ".join(f"{k}: {v}" for k, v in rnd["by_reason"].items()) or "none")
         )
+    if "documents" in report:
+        d = report["documents"]
+        console.print(
+            f"Budget documents / Tài liệu ngân sách: {d['found_rows']} found of {d['published']} "
+            f"published; finding P {d['finding']['precision']:.3f} R {d['finding']['recall']:.3f}; "
+            f"classifying P {d['precision']:.3f} R {d['recall']:.3f}; format agreement "
+            f"{d['format_agreement']:.3f}"
+        )
     rep = Table(title="Replies: classification and matching")
     rep.add_column("kind")
     rep.add_column("sent by agencies", justify="right")

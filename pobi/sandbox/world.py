@@ -121,6 +121,7 @@ class World:
     seed: int
     hosts: dict[str, Host] = field(default_factory=dict)
     sites: list[Site] = field(default_factory=list)
+    documents: list[Any] = field(default_factory=list)  # budget documents (pobi.sandbox.budget)
 
     def published_addresses(self) -> dict[str, tuple[str, SiteKind]]:
         """Every e-mail address a live site publishes in readable form -> (province, site kind).
@@ -1026,8 +1027,13 @@ def social_for(
     return fb, zl, yt
 
 
-def build_country(era: Era | str = Era.CURRENT, seed: int = 2026) -> World:
-    """A portal and a finance site for every province of the era, calibrated like POBI 2019."""
+def build_country(
+    era: Era | str = Era.CURRENT, seed: int = 2026, *, document_files: bool = False
+) -> World:
+    """A portal and a finance site for every province of the era, calibrated like POBI 2019.
+
+    ``document_files``: write the budget documents' bytes (a served world needs them; the truth
+    and the pages are the same without)."""
     era = Era(era)
     world = World(name=f"country-{era.value}", era=era, seed=seed)
     rng = random.Random(f"country:{era.value}:{seed}")
@@ -1141,6 +1147,9 @@ def build_country(era: Era | str = Era.CURRENT, seed: int = 2026) -> World:
             finance_host=fin_key,
             old_host_key=f"p{prov.code}old" if i == moved else "",
         )
+    from pobi.sandbox.budget import publish
+
+    publish(world, seed, files=document_files)  # Departments of Finance publish budget documents
     return world
 
 

@@ -24,6 +24,7 @@ EXPORTS = [
     "scores.csv",
     "rankings.csv",
     "statistics.csv",
+    "documents.csv",
     "datapackage.json",
     "CODEBOOK.md",
 ]
@@ -32,6 +33,7 @@ COLUMNS = {
     "channels.csv": "province_code,site_kind,site_url,channel,value,found_on,evidence_sha256",
     "requests.csv": "request_id,province_code,recipient,state,sent_at,message_id,first_reply_at,first_human_reply_at,deadline_status,wave,channel",
     "replies.csv": "message_id,request_id,kind,received_at,working_days,coding,raw_sha256,source",
+    "documents.csv": "province_code,site_url,doc_type,fiscal_year,period,title,url,found_on,published_on,date_source,format,sha256",
 }
 SMTP_PASSWORD = "leak-canary-Zq8v1Xw3"
 TOKEN_SECRET = "token-canary-Pp4kLm9r"
@@ -103,6 +105,11 @@ def test_agrees_with_the_ground_truth(demo: tuple[Path, str]) -> None:
     assert qa / n >= 0.85
     subst = report["headline"]["province:substantive_reply_rate"]
     assert float(subst["value"]) <= 0.35
+    # budget documents: found on the finance sites and document systems, read and classified
+    docs = report["documents"]
+    assert docs["published"] > 100 and docs["on_document_systems"] > 0
+    assert docs["precision"] >= 0.95 and docs["recall"] >= 0.95, docs
+    assert docs["finding"]["recall"] >= 0.95 and docs["format_agreement"] >= 0.95, docs
 
 
 def test_no_secret_leaks_anywhere(demo: tuple[Path, str]) -> None:

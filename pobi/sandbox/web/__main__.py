@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.farm == "test":
         world = build_test_farm(seed=7 if args.seed is None else args.seed)
     else:
-        world = build_country(Era(args.era), seed=2026 if args.seed is None else args.seed)
+        world = build_country(
+            Era(args.era), seed=2026 if args.seed is None else args.seed, document_files=True
+        )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

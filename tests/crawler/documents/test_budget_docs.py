@@ -38,7 +38,8 @@ def test_section_page_lists_every_file_with_its_row_title_and_date() -> None:
     assert section
     by_url = {d.url: d for d in docs}
     first = by_url["https://stc.example.gov.vn/Uploads/2024/12/QD3215.pdf"]
-    assert "công bố công khai dự toán" in first.title and first.listing_date == date(2024, 12, 25)
+    assert first.title == "Về việc công bố công khai dự toán ngân sách năm 2025"
+    assert first.listing_date == date(2024, 12, 25)
     assert "https://vanban.example.gov.vn/files/812.docx" in by_url  # on the document system
     assert all(not u.endswith(".jpg") for u in by_url)
     kinds = {m.url: m.reason for m in more}

@@ -1,0 +1,79 @@
+"""documents.csv and the transparency index in a round's exports (real store, real export)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from sqlalchemy import select
+
+from pobi.clock import now
+from pobi.store.tables import CrawlSite, Document, ProvinceIndex
+from scoring.export import export_round
+from scoring.rubric import load_rubric
+from scoring.scorer import score_round
+from tests.scoring.conftest import AS_OF, Built
+
+HEADER = (
+    "province_code,site_url,doc_type,fiscal_year,period,title,url,found_on,published_on,"
+    "date_source,format,sha256"
+)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_documents_csv_and_transparency_rows(fresh: Built, tmp_path: Path) -> None:
+    with fresh.store.session() as s:
+        site = s.scalars(select(CrawlSite).where(CrawlSite.round_id == "2026")).first()
+        assert site is not None
+        s.add(
+            Document(
+                round_id="2026", site_id=site.id, province_code=site.province_code,
+                url="http://stc.test/Uploads/qd-du-toan-2026.xlsx", final_url="",
+                found_on="http://stc.test/cong-khai-ngan-sach",
+                title="Quyết định công bố công khai dự toán ngân sách năm 2026, biểu 46",
+                file_name="qd-du-toan-2026.xlsx", status="ok", content_type="", size=10,
+                kind="xlsx", format="table", doc_type="estimate_approved", fiscal_year=2026,
+                period="year", listing_date="2025-12-30", document_date="2025-12-20",
+                last_modified="", published_on="2025-12-30", date_source="listing",
+                forms=[46, 47, 48], pages=3, reasons=[], text_excerpt="", sha256="ab" * 32,
+                warc_sha256="", detail="", first_seen=now(),
+            )
+        )  # fmt: skip
+        s.flush()
+        score_round(s, "2026", load_rubric("transparency-v1"), at=AS_OF)
+        # re-scoring participation keeps the transparency rows (each index replaces its own)
+        score_round(s, "2026", load_rubric("participation-v1"), at=AS_OF)
+        names = {p.index_name for p in s.scalars(select(ProvinceIndex))}
+        assert names == {"participation", "transparency"}
+        export_round(s, "2026", tmp_path, fresh.cfg, at=AS_OF)
+    text = (tmp_path / "documents.csv").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == HEADER
+    (doc,) = _rows(tmp_path / "documents.csv")
+    assert (doc["doc_type"], doc["fiscal_year"], doc["published_on"], doc["format"]) == (
+        "estimate_approved",
+        "2026",
+        "2025-12-30",
+        "table",
+    )
+    assert doc["site_url"] == site.url and "biểu 46" in doc["title"]
+    scores = _rows(tmp_path / "scores.csv")
+    mine = [r for r in scores if r["province_code"] == site.province_code]
+    t = {r["indicator"]: r for r in mine if r["rubric"] == "transparency-v1@1.0.0"}
+    assert len(t) == 30
+    assert t["estimate_approved_available"]["answer"] == "a"
+    assert t["estimate_approved_timely"]["answer"] == "a"  # 10 days after its own date
+    assert t["estimate_approved_complete"]["answer"] == "a"
+    assert t["estimate_approved_format"]["answer"] == "a"
+    assert any(r["rubric"].startswith("participation-v1@") for r in mine)
+    rankings = _rows(tmp_path / "rankings.csv")
+    assert {r["rubric"] for r in rankings} == {"participation-v1@1.0.0", "transparency-v1@1.0.0"}
+    assert rankings[0]["rubric"].startswith("participation")  # participation ranking first
+    codebook = (tmp_path / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert "`transparency-v1`" in codebook and "documents.csv" in codebook
+    import frictionless
+
+    assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
