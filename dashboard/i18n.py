@@ -440,6 +440,21 @@ TEXT.update(
             "vi": "Đã lưu phân xử thư {id}.",
             "en": "Saved the adjudication of message {id}.",
         },
+        "blind_mode": {
+            "vi": "Mã hóa độc lập (không xem mã của người khác)",
+            "en": "Blind coding (no one else's codes shown)",
+        },
+        "blind_help": {
+            "vi": "Cho người mã hóa đã đăng ký (pobi probe coders add): chỉ hiện thư chưa mã hóa.",
+            "en": "For registered coders (pobi probe coders add): only the replies you have not "
+            "coded yet.",
+        },
+        "blind_title": {"vi": "Mã hóa độc lập", "en": "Blind coding"},
+        "blind_need_name": {
+            "vi": "Nhập tên người mã hóa đã đăng ký ở trên.",
+            "en": "Enter your registered coder name above.",
+        },
+        "blind_left": {"vi": "Còn {n} thư chưa mã hóa.", "en": "{n} replies left to code."},
         "disputes_title": {
             "vi": "Khiếu nại và phản hồi của tỉnh",
             "en": "Disputes (right of reply)",

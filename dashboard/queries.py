@@ -1307,3 +1307,63 @@ def province_documents(url: str, version: str, round_id: str, code: str) -> pd.D
             "sha256", "warc_sha256", "legal_basis", "why",
         ],
     )  # fmt: skip
+
+
+def blind_queue(url: str, round_id: str, coder: str) -> pd.DataFrame:
+    """The human replies a registered blind coder has not coded yet: text only, never anyone's
+    codes (not cached: it changes with every code saved)."""
+    from pobi.store.tables import Coder
+
+    coder = coder.strip()
+    with _store(url).session() as s:
+        who = s.get(Coder, coder)
+        if who is None or who.role != "coder":
+            raise InputError(
+                f"{coder!r} is not a registered coder / chưa đăng ký là người mã hóa "
+                "(pobi probe coders add NAME)"
+            )
+        done = set(
+            s.scalars(
+                select(MessageCoding.message_pk)
+                .join(Message, Message.id == MessageCoding.message_pk)
+                .where(
+                    Message.round_id == round_id,
+                    MessageCoding.coder == coder,
+                    MessageCoding.role == "coder",
+                )
+            )
+        )
+        msgs = s.scalars(
+            select(Message)
+            .where(Message.round_id == round_id, Message.kind == ReplyKind.HUMAN.value)
+            .order_by(Message.received_at, Message.id)
+        ).all()
+        rows = [
+            (m.id, m.request_id or "", aware(m.received_at), m.from_addr, m.subject, m.body_text)
+            for m in msgs
+            if m.id not in done
+        ]
+    return pd.DataFrame(
+        rows, columns=["pk", "request_id", "received_at", "from_addr", "subject", "body_text"]
+    )
+
+
+def write_blind_code(url: str, message_pk: int, coding: str, note: str, coder: str) -> int:
+    """A blind coder's code (role coder, append-only); only a registered coder."""
+    from pobi.store.tables import Coder
+
+    coder, note = _need(coder, note, reason_required=False)
+    coding = _member(Coding, coding)
+    with _store(url).session() as s:
+        who = s.get(Coder, coder)
+        if who is None or who.role != "coder":
+            raise InputError(f"{coder!r} is not a registered coder / chưa đăng ký")
+        msg = s.get(Message, message_pk)
+        if msg is None or msg.kind != ReplyKind.HUMAN.value:
+            raise NotFoundError(f"No human reply {message_pk}")
+        row = MessageCoding(
+            message_pk=message_pk, coding=coding, note=note, coder=coder, role="coder", at=now()
+        )
+        s.add(row)
+        s.flush()
+        return row.id

@@ -230,3 +230,59 @@ def log_request(
         )
         session.flush()
     return req
+
+
+def log_reply(
+    session: Session,
+    evidence: EvidenceStore,
+    request_ref: str,
+    *,
+    round_id: str | None = None,
+    at: datetime | None = None,
+    file: Path,
+    sender: str = "",
+    note: str = "",
+    researcher: str = "",
+) -> Message:
+    """A reply that came on paper (an official letter, công văn) or through a portal's own Q&A
+    page: the scan or saved page is the raw evidence, stored as the request's human reply."""
+    from pobi.evidence import sha256_bytes
+    from probes.lookup import find_request
+
+    req = find_request(session, request_ref, round_id)
+    try:
+        data = Path(file).read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read {file}: {exc.strerror or exc}; nothing stored.") from exc
+    if not data:
+        raise InputError(f"{file} is empty; nothing stored.")
+    sha = sha256_bytes(data)
+    if session.scalar(
+        select(Message.id).where(Message.round_id == req.round_id, Message.raw_sha256 == sha)
+    ):
+        raise InputError(f"{file} is already stored as a message of round {req.round_id}.")
+    when = now()
+    if at is not None:
+        from pobi.clock import VN_TZ
+
+        when = at if at.tzinfo else at.replace(tzinfo=VN_TZ)
+    record(session, evidence, data, kind="attachment", note=f"reply to {req.id}: {Path(file).name}")
+    msg = Message(
+        round_id=req.round_id,
+        message_id=f"<reply-{sha[:16]}.{req.id}@log.invalid>",
+        raw_sha256=sha,
+        source=f"logged reply ({req.channel}): {Path(file).name}",
+        from_addr="",
+        to_addrs="",
+        subject=f"Reply ({req.channel}) from {sender.strip() or 'the agency'}"[:300],
+        received_at=when,
+        kind=ReplyKind.HUMAN.value,
+        request_id=req.id,
+        match_method="manual",
+        match_detail=f"reply logged by {researcher.strip() or 'a researcher'}",
+        body_text=note.strip(),
+        stored_at=now(),
+    )
+    session.add(msg)
+    session.flush()
+    return msg

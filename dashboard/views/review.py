@@ -50,6 +50,11 @@ if require_round(ctx):
         st.success(flash)
     st.caption(ctx.t("review_caption"))
     coder = _coder(ctx)
+    if st.toggle(ctx.t("blind_mode"), key="blind_mode", help=ctx.t("blind_help")):
+        from dashboard.blind import blind_section
+
+        blind_section(ctx, coder)  # a blind coder sees no codes: nothing below is shown
+        st.stop()
     tab_f, tab_c, tab_h = st.tabs(
         [ctx.t("tab_findings"), ctx.t("tab_coding"), ctx.t("tab_holding")]
     )

@@ -32,6 +32,7 @@ def register(probe_app: typer.Typer) -> None:
     probe_app.command("letter")(letter_cmd)
     probe_app.command("log-request")(log_request_cmd)
     probe_app.command("form")(form_cmd)
+    probe_app.command("log-reply")(log_reply_cmd)
 
 
 @coders_app.command("add")
@@ -371,3 +372,38 @@ def form_cmd(
     console.print(
         f"Submitted; evidence stored (4 files). Confirmation page: {escape(ev.confirmation_url)}"
     )
+
+
+def log_reply_cmd(
+    request: Annotated[str, typer.Argument(help="The request answered, e.g. 2026-71.")],
+    file: Annotated[Path, typer.Option("--file", help="The scan or saved page: the evidence.")],
+    when: Annotated[
+        datetime | None, typer.Option("--at", help="When it was received (default: now).")
+    ] = None,
+    sender: Annotated[str, typer.Option("--from", help="Who answered (agency, office).")] = "",
+    note: Annotated[str, typer.Option("--note", help="What it says (for coding).")] = "",
+    researcher: Annotated[str, typer.Option("--by", help="Who logs it.")] = "",
+) -> None:
+    """Record a reply that came on paper or on the portal's Q&A page (not by e-mail).
+
+    Ghi nhận thư trả lời bằng văn bản giấy (công văn) hoặc trên trang hỏi đáp của cổng thông tin.
+
+    The file's exact bytes are the evidence; the reply counts like a matched human e-mail and is
+    coded the same way. Example: pobi probe log-reply 2026-71 --file cong-van-123.pdf
+    --at 2026-10-12 --from "Sở Tài chính" --note "sent the 2026 estimate tables"
+    """
+    from probes.channels import log_reply
+
+    ws = workspace()
+    with ws.store.session() as s:
+        msg = log_reply(
+            s,
+            ws.evidence,
+            request,
+            at=when,
+            file=file,
+            sender=sender,
+            note=note,
+            researcher=researcher,
+        )
+        console.print(f"Reply #{msg.id} to {msg.request_id} stored ({msg.raw_sha256[:12]}...).")

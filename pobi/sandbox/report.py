@@ -154,6 +154,14 @@ def demo_report(
     report["bottom"] = [(r["rank"], r["province_name"], r["index"], r["band"]) for r in ranks[-3:]]
     report["era"] = era.value
     report["provinces"] = len({s["province_code"] for s in sites})
+    # two simulated blind coders (issue 17): their agreement as exported
+    agreement = exports / "agreement.csv"
+    if agreement.exists():
+        report["coder_agreement"] = {
+            f"{r['measure']}:{r['category']}": [r["value"], r["n"]]
+            for r in _rows(agreement)
+            if r["category"] == "all"
+        }
     return report
 
 

@@ -99,3 +99,29 @@ def test_province_page_shows_disputes(seeded: Seeded) -> None:
     text = rendered(at)
     assert "Disputes (right of reply)" in text
     assert "we answered on time by post" in text and "no postal record" in text
+
+
+def test_blind_coding_shows_no_codes_and_records_the_coders_code(seeded: Seeded) -> None:
+    pk, _ = _seed(seeded)
+    store = Store.open(url=seeded.url, migrate_schema=False)
+    with store.session() as s:  # a third coder, who has coded nothing yet
+        s.add(Coder(name="thu", role="coder", registered_at=now()))
+    at = go(app("en"), "review")
+    at.text_input(key="coder").set_value("nobody").run()
+    at.toggle(key="blind_mode").set_value(True).run()
+    ok(at)
+    assert at.error and "not a registered coder" in at.error[0].value
+    at.text_input(key="coder").set_value("thu").run()
+    ok(at)
+    text = rendered(at)
+    assert "Blind coding" in text and "replies left to code" in text
+    # no one's codes, no disagreements, no tabs with the current codes
+    assert "lan: substantive" not in text and "Coder disagreements" not in text
+    assert not at.tabs and not at.dataframe
+    at.selectbox(key="b_pk").set_value(pk).run()
+    next(b for b in at.button if b.label == "Save").click().run()
+    ok(at)
+    with store.session() as s:
+        row = s.scalar(select(MessageCoding).where(MessageCoding.coder == "thu"))
+        assert row is not None and row.role == "coder" and row.message_pk == pk
+    store.close()

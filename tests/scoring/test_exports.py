@@ -33,6 +33,9 @@ DESIGN_HEADERS = {
     "requests.csv": "request_id,province_code,recipient,state,sent_at,message_id,first_reply_at,"
     "first_human_reply_at,deadline_status,wave,channel",
     "replies.csv": "message_id,request_id,kind,received_at,working_days,coding,raw_sha256,source",
+    # DESIGN.md §6, issue 17
+    "codings.csv": "message_id,coder,role,code,coded_at",
+    "agreement.csv": "measure,category,value,n",
 }
 
 
@@ -203,7 +206,7 @@ def test_empty_round_exports_headers_only(tmp_path: Path, home: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "not scored yet" in result.stdout
     csvs = sorted(out.glob("*.csv"))
-    assert len(csvs) == len(cols.FIXED_TABLES) + 1
+    assert len(csvs) == len(cols.FIXED_TABLES) + len(cols.SURVEY_TABLES) + 1
     for path in csvs:
         lines = path.read_text(encoding="utf-8").splitlines()
         assert len(lines) == 1, path.name

@@ -107,40 +107,45 @@ def test_two_blind_coders_adjudicator_and_exports(
     # lan codes all four; minh agrees on three and disagrees on the last
     codes_lan = ["substantive", "refusal", "partial", "substantive"]
     codes_minh = ["substantive", "refusal", "partial", "acknowledgment"]
-    for m, c in zip(msgs, codes_lan, strict=True):
-        r = invoke(
-            "probe",
-            "blind",
-            "--round",
-            "2026",
-            "--coder",
-            "lan",
-            "-m",
-            str(m.id),
-            "--code",
-            c,
-            env=env,
+    for name, codes in (("lan", codes_lan),):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(
+            "message_id,code\n"
+            + "".join(f"{m.message_id},{c}\n" for m, c in zip(msgs, codes, strict=True)),
+            encoding="utf-8",
         )
-        assert r.returncode == 0, r.stderr
-    # blind: minh's queue lists the replies, and not lan's codes
+        r = invoke(
+            "probe", "blind", "--round", "2026", "--coder", name, "--import", str(path), env=env
+        )
+        assert r.returncode == 0 and "4 codes by lan stored" in r.stdout, r.stderr
     r = invoke("probe", "blind", "--round", "2026", "--coder", "minh", env=env)
     assert r.returncode == 0 and f"#{msgs[3].id}" in r.stdout
     assert "lan" not in r.stdout and "refusal" not in r.stdout
-    for m, c in zip(msgs, codes_minh, strict=True):
-        r = invoke(
-            "probe",
-            "blind",
-            "--round",
-            "2026",
-            "--coder",
-            "minh",
-            "-m",
-            str(m.id),
-            "--code",
-            c,
-            env=env,
-        )
-        assert r.returncode == 0, r.stderr
+    for m, c in zip(msgs, codes_minh, strict=True):  # minh codes one by one (by number)
+        if m is msgs[3] or m is msgs[0]:
+            r = invoke(
+                "probe",
+                "blind",
+                "--round",
+                "2026",
+                "--coder",
+                "minh",
+                "-m",
+                str(m.id),
+                "--code",
+                c,
+                env=env,
+            )
+            assert r.returncode == 0, r.stderr
+    path = tmp_path / "minh.csv"
+    path.write_text(
+        f"message_id,code\n{msgs[1].message_id},{codes_minh[1]}\n{msgs[2].message_id},{codes_minh[2]}\n",
+        encoding="utf-8",
+    )
+    r = invoke(
+        "probe", "blind", "--round", "2026", "--coder", "minh", "--import", str(path), env=env
+    )
+    assert r.returncode == 0, r.stderr
     r = invoke("probe", "blind", "--round", "2026", "--coder", "minh", env=env)
     assert f"#{msgs[3].id}" not in r.stdout  # coded: out of minh's queue
     r = invoke("probe", "disagreements", "--round", "2026", env=env)

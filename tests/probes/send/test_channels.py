@@ -102,10 +102,32 @@ def test_postal_letter_and_phone_calls_count(
         human = s.scalars(select(Message).where(Message.request_id == reqs["phone"].id)).all()
         assert len(human) == 1 and human[0].kind == "human"
         timings = {t.channel: t for t in request_timings(s, "r1")}
+    # the Department of Finance answers the letter on paper (công văn), scanned
+    scan = home / "cong-van.pdf"
+    scan.write_bytes(b"%PDF-1.4 scanned reply")
+    code, out, err = pobi(
+        capsys,
+        "probe",
+        "log-reply",
+        reqs["postal"].id,
+        "--file",
+        str(scan),
+        "--at",
+        "2026-03-10T10:00:00",
+        "--from",
+        "Sở Tài chính",
+        "--note",
+        "gửi kèm dự toán",
+    )
+    assert code == 0, err
+    code, out, err = pobi(capsys, "probe", "log-reply", reqs["postal"].id, "--file", str(scan))
+    assert code == 2 and "already stored" in err
+    with store.session() as s:
+        timings = {t.channel: t for t in request_timings(s, "r1")}
     assert timings["phone"].first_human_reply_at is not None
     assert timings["phone"].days_to_human_reply == 1
-    assert timings["postal"].first_human_reply_at is None
+    assert timings["postal"].first_human_reply_at is not None  # on paper, logged
     stats, _ = compute_statistics("r1", "current", list(timings.values()))
     got = {r["measure"]: (r["k"], r["n"]) for r in stats if r["group"] == "all"}
-    assert got["human_reply_rate_phone"] == (1, 1) and got["human_reply_rate_postal"] == (0, 1)
-    assert got["human_reply_rate"] == (1, 2)  # every channel counts in the overall measure
+    assert got["human_reply_rate_phone"] == (1, 1) and got["human_reply_rate_postal"] == (1, 1)
+    assert got["human_reply_rate"] == (2, 2)  # every channel counts in the overall measure
