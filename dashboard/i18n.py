@@ -373,6 +373,7 @@ TEXT: dict[str, dict[str, str]] = {
     "map_kind_tiles": {"vi": "Lưới ô vuông", "en": "Tile grid"},
     "map_svg_title": {"vi": "Bản đồ các tỉnh, thành phố", "en": "Map of the provinces"},
     "ranking_text_title": {"vi": "Bảng xếp hạng dạng văn bản", "en": "Ranking as text"},
+    "table_as_text": {"vi": "Bảng dạng văn bản", "en": "Table as text"},
     "map_attribution": {
         "vi": "Ranh giới: Natural Earth (phạm vi công cộng), đã giản lược.",
         "en": "Boundaries: Natural Earth (public domain), simplified.",

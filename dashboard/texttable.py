@@ -38,3 +38,13 @@ def html_table(
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def frame_table(df: pd.DataFrame, caption: str = "", percent: tuple[str, ...] = ()) -> str:
+    """A frame whose column names (and index name, if any) are already the shown headers."""
+    flat = df.reset_index() if df.index.name else df
+    flat = flat.copy()
+    for col in percent:
+        if col in flat.columns:
+            flat[col] = [v if pd.isna(v) else f"{v:.0%}" for v in flat[col]]
+    return html_table(flat, {str(c): str(c) for c in flat.columns}, caption)

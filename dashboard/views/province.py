@@ -13,6 +13,7 @@ from dashboard.context import current, require_round
 from dashboard.labels import localise
 from dashboard.documents import show_documents
 from dashboard.privacy import escape_markdown, mask_email, public_columns
+from dashboard.texttable import html_table
 from pobi.clock import VN_TZ
 from pobi.registry import REGIONS, province, provinces
 
@@ -79,6 +80,21 @@ if require_round(ctx):
                 "evidence": ctx.t("col_evidence"),
             },
         )
+        with st.expander(ctx.t("table_as_text")):
+            st.html(
+                html_table(
+                    shown,
+                    {
+                        "pillar": ctx.t("col_pillar"),
+                        "indicator": ctx.t("col_indicator"),
+                        "answer": ctx.t("col_answer"),
+                        "points": ctx.t("col_points"),
+                        "explanation": ctx.t("col_explanation"),
+                    },
+                    ctx.t("indicators_title"),
+                    integers=("points",),
+                )
+            )
         n_over = int(scores["overridden"].sum())
         if n_over:
             st.caption(ctx.t("overrides_note", n=n_over))

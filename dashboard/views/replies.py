@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts import rates_chart, survival_chart
 from dashboard.context import current, require_round
+from dashboard.texttable import frame_table
 from pobi.registry import REGIONS
 
 ctx = current()
@@ -73,6 +74,12 @@ if require_round(ctx):
         table.index.name = ctx.t("col_region")
         table.columns.name = None
         st.dataframe(table.style.format("{:.0%}", subset=list(table.columns[1:])))
+        with st.expander(ctx.t("table_as_text")):
+            st.html(
+                frame_table(
+                    table, ctx.t("by_region_title"), percent=tuple(map(str, table.columns[1:]))
+                )
+            )
         st.caption(ctx.t("by_region_caption"))
 
         st.subheader(ctx.t("deadline_title"))

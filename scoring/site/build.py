@@ -23,18 +23,16 @@ bytes. The site is built in a temporary folder beside ``DIR`` and renamed into p
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import func, select
@@ -43,19 +41,28 @@ from sqlalchemy.orm import Session
 from pobi import __version__
 from pobi.clock import VN_TZ, aware
 from pobi.config import Config
-from pobi.errors import EvidenceError, InputError, NotFoundError, StateError
+from pobi.errors import InputError, StateError
 from pobi.evidence import EvidenceStore, sha256_bytes
 from pobi.geomap import NO_DATA, Shade, svg_map
 from pobi.models import Era
 from pobi.privacy import public_row
 from pobi.registry import REGIONS, provinces
-from pobi.reviews import rejected_finding_ids
 from pobi.rounds import get_round
-from pobi.store.tables import Finding, Score
-from pobi.webarchive import build_wacz, is_gzip
+from pobi.store.tables import Score
+from pobi.webarchive import build_wacz
 from scoring import columns as cols
 from scoring.export import export_round, rubric_for_round
 from scoring.site import texts
+from scoring.site.data import (
+    evidence_files,
+    fmt_number,
+    fmt_pct,
+    fmt_size,
+    num,
+    read_csv,
+    replay_link,
+    reply_aggregates,
+)
 from scoring.statistics import MEASURES
 
 HERE = Path(__file__).resolve().parent
@@ -82,39 +89,6 @@ def parse_langs(spec: str) -> tuple[str, ...]:
             f"--lang {spec!r}: give one or both of {', '.join(LANGS)}, comma-separated, each once"
         )
     return langs
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _num(text: str | None) -> float | None:
-    try:
-        return float(text) if text not in (None, "") else None
-    except ValueError:
-        return None
-
-
-def fmt_number(value: float | None, lang: str, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def fmt_pct(value: float | None, lang: str) -> str:
-    return "–" if value is None else fmt_number(value * 100, lang, 0) + "%"
-
-
-def fmt_size(n: int, lang: str) -> str:
-    if n < 1024:
-        return f"{n} B"
-    if n < 1024 * 1024:
-        return fmt_number(n / 1024, lang) + " KiB"
-    return fmt_number(n / 1024 / 1024, lang) + " MiB"
 
 
 def _check_out(out: Path, force: bool) -> None:
@@ -209,92 +183,6 @@ def publish_round(
     return result
 
 
-# --------------------------------------------------------------------------- data for the pages
-
-REPLAYWEB = "https://replayweb.page/"
-
-
-def _replay_link(base_url: str, wacz_name: str, url: str, ts: str) -> str:
-    """ReplayWeb.page opening the hosted WACZ at the archived page (empty without a base URL or
-    when the page is not in the package)."""
-    if not base_url or not ts:
-        return ""
-    stamp = re.sub(r"[^0-9]", "", ts)[:14]
-    source = quote(f"{base_url}/downloads/{wacz_name}", safe="")
-    return f"{REPLAYWEB}?source={source}#view=pages&url={quote(url, safe='')}&ts={stamp}"
-
-
-def _evidence_files(
-    session: Session, round_id: str, evidence: EvidenceStore, target: Path, result: PublishResult
-) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:
-    """Findings per province (not rejected), and hash -> site path of each evidence file copied."""
-    rejected = rejected_finding_ids(session, round_id)
-    findings = [
-        f
-        for f in session.scalars(select(Finding).where(Finding.round_id == round_id))
-        if f.id not in rejected
-    ]
-    findings.sort(key=lambda f: (f.province_code, f.channel, f.value, f.found_on, f.id))
-    copied: dict[str, str] = {}
-    wanted: list[tuple[str, str]] = []
-    for f in findings:
-        wanted += [(f.evidence_sha256, "warc.gz"), (f.screenshot_sha256, "png")]
-    for sha, ext in wanted:
-        if not sha or sha in copied or sha in result.unreadable:
-            continue
-        try:
-            data = evidence.read(sha)
-        except (NotFoundError, EvidenceError):
-            result.unreadable.append(sha)
-            continue
-        if sha256_bytes(data) != sha:
-            result.unreadable.append(sha)
-            continue
-        if ext == "warc.gz" and not is_gzip(data):
-            ext = "warc"
-        name = f"evidence/{sha}.{ext}"
-        (target / name).parent.mkdir(parents=True, exist_ok=True)
-        (target / name).write_bytes(data)
-        copied[sha] = name
-    by_province: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    seen: set[tuple[str, str, str, str]] = set()
-    for f in findings:
-        key = (f.province_code, f.channel, f.value, f.found_on)
-        if key in seen:
-            continue
-        seen.add(key)
-        by_province[f.province_code].append(
-            {
-                "channel": f.channel,
-                "site_kind": f.site_kind,
-                "value": f.value,
-                "found_on": f.found_on,
-                "warc": copied.get(f.evidence_sha256, ""),
-                "warc_sha256": f.evidence_sha256,
-                "screenshot": copied.get(f.screenshot_sha256, ""),
-            }
-        )
-    return by_province, copied
-
-
-def _reply_aggregates(
-    requests: list[dict[str, str]], replies: list[dict[str, str]]
-) -> dict[str, dict[str, Counter[str]]]:
-    province_of = {r["request_id"]: r["province_code"] for r in requests}
-    out: dict[str, dict[str, Counter[str]]] = defaultdict(
-        lambda: {"deadline": Counter(), "kind": Counter(), "coding": Counter()}
-    )
-    for r in requests:
-        out[r["province_code"]]["deadline"][r["deadline_status"]] += 1
-    for m in replies:
-        code = province_of.get(m["request_id"])
-        if code:
-            out[code]["kind"][m["kind"]] += 1
-            if m["kind"] == "human":
-                out[code]["coding"][m["coding"]] += 1
-    return out
-
-
 def _build(
     session: Session,
     round_id: str,
@@ -330,15 +218,15 @@ def _build(
     result.unreadable += wacz.unreadable
     captured = {p.warc_sha256: p.ts for p in wacz.pages}
     step("copying evidence")
-    findings, _copied = _evidence_files(session, round_id, evidence, target, result)
+    findings, _copied = evidence_files(session, round_id, evidence, target, result.unreadable)
 
-    rankings = _read_csv(downloads / cols.RANKINGS.filename)
-    scores = _read_csv(downloads / cols.SCORES.filename)
-    stats = _read_csv(downloads / cols.STATISTICS.filename)
-    requests = _read_csv(downloads / cols.REQUESTS.filename)
-    replies = _read_csv(downloads / cols.REPLIES.filename)
-    documents = _read_csv(downloads / "documents.csv")  # present once the documents stage is
-    aggregates = _reply_aggregates(requests, replies)
+    rankings = read_csv(downloads / cols.RANKINGS.filename)
+    scores = read_csv(downloads / cols.SCORES.filename)
+    stats = read_csv(downloads / cols.STATISTICS.filename)
+    requests = read_csv(downloads / cols.REQUESTS.filename)
+    replies = read_csv(downloads / cols.REPLIES.filename)
+    documents = read_csv(downloads / "documents.csv")  # present once the documents stage is
+    aggregates = reply_aggregates(requests, replies)
     rank_of = {r["province_code"]: r for r in rankings}
     scores_of: dict[str, list[dict[str, str]]] = defaultdict(list)
     for s in scores:
@@ -425,7 +313,7 @@ def _build(
         for p in units:
             r = rank_of.get(p.code)
             band = r["band"] if r else ""
-            value = _num(r["index"]) if r else None
+            value = num(r["index"]) if r else None
             shades[p.code] = Shade(
                 texts.BAND_COLOURS.get(band, NO_DATA),
                 f"{p.short}: {fmt_number(value, lang)} ({band or t('no_data')})",
@@ -437,7 +325,7 @@ def _build(
                 "code": r["province_code"],
                 "name": r["province_name"],
                 "region": texts.label({k: v for k, v in REGIONS.items()}, r["region"], lang),
-                "index": fmt_number(_num(r["index"]), lang),
+                "index": fmt_number(num(r["index"]), lang),
                 "band": r["band"],
                 "applicable": r["indicators_applicable"],
             }
@@ -451,9 +339,9 @@ def _build(
                     rows.append(
                         {
                             "measure": texts.label(texts.MEASURES, s["measure"], _lang),
-                            "value": fmt_pct(_num(s["value"]), _lang),
-                            "low": fmt_pct(_num(s["ci_low"]), _lang),
-                            "high": fmt_pct(_num(s["ci_high"]), _lang),
+                            "value": fmt_pct(num(s["value"]), _lang),
+                            "low": fmt_pct(num(s["ci_low"]), _lang),
+                            "high": fmt_pct(num(s["ci_high"]), _lang),
                             "k": s["k"],
                             "n": s["n"],
                         }
@@ -477,7 +365,7 @@ def _build(
                     "name": names[lang],
                     "cells": [
                         (
-                            fmt_pct(_num(by_measure[m]["value"]), lang) if m in by_measure else "–",
+                            fmt_pct(num(by_measure[m]["value"]), lang) if m in by_measure else "–",
                             f"{by_measure[m]['k']}/{by_measure[m]['n']}" if m in by_measure else "",
                         )
                         for m in HEADLINE
@@ -529,7 +417,7 @@ def _build(
                     "channel_label": texts.label(texts.CHANNELS, f["channel"], lang),
                     "site_label": texts.label(texts.SITE_KINDS, f["site_kind"], lang),
                     "captured": captured.get(f["warc_sha256"], ""),
-                    "replay": _replay_link(
+                    "replay": replay_link(
                         base_url, wacz_name, f["found_on"], captured.get(f["warc_sha256"], "")
                     ),
                 }
@@ -567,7 +455,7 @@ def _build(
                     if r and r["rank"]
                     else t("not_ranked")
                 ),
-                index=fmt_number(_num(r["index"]) if r else None, lang),
+                index=fmt_number(num(r["index"]) if r else None, lang),
                 band=(r["band"] if r else ""),
                 band_label=texts.BANDS[r["band"]][lang] if r and r["band"] in texts.BANDS else "",
                 band_colour=texts.BAND_COLOURS.get(r["band"] if r else "", NO_DATA),

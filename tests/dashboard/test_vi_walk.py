@@ -98,6 +98,9 @@ def test_every_view_in_vietnamese_has_no_raw_id_and_no_english(seeded: Seeded) -
         if view != "overview":
             at = go(at, view)
             ok(at)
+        if view in ("overview", "province", "replies"):  # tables also as HTML table text
+            tables = [h.value for h in at.get("html") if "<table" in h.value]
+            assert tables and all("<th" in t and "<td>" in t for t in tables), view
         out: list[tuple[str, str]] = []
         seen(at._tree, view, out)
         assert len(out) > 10, view
