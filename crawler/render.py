@@ -261,6 +261,9 @@ def render_reason(html: str, url: str = "") -> RenderReason | None:
         return RenderReason(JS_SHELL, f"{len(text)} visible characters and {scripts} script(s)")
     if links < MIN_LINKS:
         return RenderReason(SCRIPT_MENU, f"{links} link(s) in the HTML")
+    if listed and listed.startswith("list loaded by script"):
+        # fetched data filled into the page (a Q&A list, a menu from JSON): say so first
+        return RenderReason(SCRIPT_LIST, listed)
     menu = _MENU_IN_SCRIPT.search(inline)
     if menu:
         return RenderReason(SCRIPT_MENU, "inline script creates links: " + _snip(menu.group(0), 40))
