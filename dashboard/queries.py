@@ -1249,6 +1249,8 @@ def province_disputes(url: str, version: str, round_id: str, code: str) -> pd.Da
             "change",
         ],
     )
+
+
 # --------------------------------------------------------------------------- budget documents
 
 

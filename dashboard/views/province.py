@@ -10,8 +10,8 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts import timeline_chart
 from dashboard.context import current, require_round
-from dashboard.labels import localise
 from dashboard.documents import show_documents
+from dashboard.labels import localise
 from dashboard.privacy import escape_markdown, mask_email, public_columns
 from dashboard.texttable import html_table
 from pobi.clock import VN_TZ
