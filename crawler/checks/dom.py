@@ -20,11 +20,27 @@ from crawler.page import PageView
 from crawler.text import nfc, squash
 
 INVISIBLE = {"script", "style", "noscript", "template", "head", "title", "meta", "svg"}
+# the blocks whose text is an image's context (see Image.context)
 BLOCKS = {
     "p", "div", "li", "td", "th", "tr", "section", "article", "footer", "header", "nav", "main",
     "aside", "h1", "h2", "h3", "h4", "h5", "h6", "br", "ul", "ol", "table", "form", "dd", "dt",
     "address", "option", "select", "label", "fieldset", "legend", "blockquote", "pre", "body",
 }  # fmt: skip
+# What a browser lays out on lines of their own (its default style sheet's display: block,
+# list-item, table, table-row, table-caption, ...): innerText puts a line break around them.
+# <label> is inline in a browser ('Ngày gửi: 03/04/2025' stays one line); <select>/<option> are
+# kept as lines so a link directory reads one entry per line.
+LINE_BLOCKS = {
+    "p", "div", "li", "tr", "section", "article", "footer", "header", "nav", "main", "aside",
+    "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "dir", "menu", "table", "caption",
+    "thead", "tbody", "tfoot", "form", "dd", "dt", "address", "option", "optgroup", "select",
+    "fieldset", "legend", "blockquote", "pre", "body", "html", "hr", "center", "figure",
+    "figcaption", "details", "summary", "dialog", "hgroup", "search", "listing", "xmp",
+    "frameset", "frame",
+}  # fmt: skip
+CELLS = {"td", "th"}  # innerText separates the cells of a row by a tab: one line per row
+# (doc.text keeps that tab, so a check can tell two cells apart: phone numbers never run across)
+STYLE_BLOCK = re.compile(r"(?:^|;)\s*display\s*:\s*(block|flex|grid|list-item|table)\b", re.I)
 ZONE_WORDS = {
     "nav": ("nav", "menu", "navbar", "navigation", "topbar"),
     "footer": ("footer", "bottom", "chan-trang", "lienket", "lien-ket", "link"),
@@ -318,34 +334,61 @@ def _text_of(tag: Tag) -> str:
     return squash(nfc(" ".join(parts)))
 
 
-_END_BLOCK = object()
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _line_block(node: Tag) -> bool:
+    if node.name in LINE_BLOCKS:
+        return True
+    style = node.get("style")
+    return isinstance(style, str) and STYLE_BLOCK.search(style) is not None
 
 
 def _visible_text(soup: BeautifulSoup) -> str:
-    """Visible text, one line per block element; invisible subtrees are skipped whole."""
+    """Visible text the way a browser's ``innerText`` gives it: one line per block element
+    (``<br>``, ``<hr>``, ``<li>``, ``<p>``, ``<div>``, a table row, ...), the cells of a table row
+    separated by a tab, inline elements joined as written (``Hỏi 1<span>2 ngày trước</span>``
+    reads as a browser shows it), source line breaks and runs of spaces collapsed to one space
+    (kept inside ``<pre>``/``<textarea>``). Invisible subtrees are skipped whole."""
     out: list[str] = []
-    stack: list[object] = [soup]
+    # (node, inside <pre>) or a separator string to emit when a block or a cell ends
+    stack: list[tuple[object, bool] | str] = [(soup, False)]
     while stack:
-        node = stack.pop()
-        if node is _END_BLOCK:
-            out.append("\n")
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
             continue
+        node, pre = item
         if isinstance(node, NavigableString):
             if not isinstance(node, SKIP_STRINGS):
-                out.append(str(node))
+                text = str(node).replace("\r\n", "\n")
+                out.append(text if pre else _SPACE_RUN.sub(" ", text))
             continue
         if not isinstance(node, Tag):
             continue
-        if node.name in INVISIBLE:
+        name = node.name
+        if name in INVISIBLE or name == "iframe":  # an iframe's fallback text is never shown
             continue
-        block = node.name in BLOCKS
-        if block:
+        if name == "br":
             out.append("\n")
-            stack.append(_END_BLOCK)
-        stack.extend(reversed(node.contents))
+            continue
+        inner_pre = pre or name in ("pre", "textarea", "listing", "xmp", "plaintext")
+        if name in CELLS:
+            out.append("\t")
+            stack.append("\t")
+        elif _line_block(node):
+            out.append("\n")
+            stack.append("\n")
+        stack.extend((child, inner_pre) for child in reversed(node.contents))
     text = nfc("".join(out)).replace("\xa0", " ")
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
+    lines = (
+        _CELL_GAP.sub("\t", _BLANKS.sub(" ", line)).strip(" \t") for line in text.split("\n")
+    )
     return "\n".join(line for line in lines if line)
+
+
+_BLANKS = re.compile(r"[ \r\f\v]+")
+_CELL_GAP = re.compile(r" ?\t[\t ]*")
 
 
 def parse(page: PageView) -> Doc:

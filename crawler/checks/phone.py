@@ -44,7 +44,13 @@ def plausible(digits: str, hotline_label: bool) -> bool:
 
 
 def numbers_after(line: str, start: int, stop: int, hotline_label: bool) -> list[tuple[str, str]]:
-    window = line[start:stop]
+    out = []
+    for cell in line[start:stop].split("\t"):  # a number never runs across table cells
+        out += _numbers_in(cell, hotline_label)
+    return out
+
+
+def _numbers_in(window: str, hotline_label: bool) -> list[tuple[str, str]]:
     out = []
     for m in PHONE_SHAPE.finditer(window):
         raw = m.group(0).strip(" .-")
@@ -84,9 +90,9 @@ def check(page: PageView) -> list[FindingDraft]:
                 continue  # 'Fax: ...' (but 'ĐT/Fax: ...' is a phone too)
             stop = labels[i + 1].start() if i + 1 < len(labels) else min(len(line), m.end() + 80)
             hot = name.startswith(HOTLINE_LABELS)
-            label = line[m.start() : m.end()].strip(" :.-")
+            label = line[m.start() : m.end()].strip(" :.-\t")
             numbers = numbers_after(line, m.end(), stop, hot)
-            if not numbers and i + 1 == len(labels) and not line[m.end() :].strip(" :.-/"):
+            if not numbers and i + 1 == len(labels) and not line[m.end() :].strip(" :.-/\t"):
                 # a table: the label in one cell, the number in the next
                 numbers = numbers_after(next_line(lines, n), 0, 40, hot)
             for digits, _raw in numbers:

@@ -146,9 +146,10 @@ def unlabelled_dates(text: str) -> list[date]:
     without a label: '12/03/2025 - Hỏi về thủ tục ...')."""
     out: list[date] = []
     for line in fold_lower(text).split("\n"):
-        if TODAY_LINE.search(line) or len(line) > 400:
-            continue
-        out += parse_dates(line)
+        for cell in line.split("\t"):  # a table row: each cell on its own
+            if TODAY_LINE.search(cell) or len(cell) > 400:
+                continue
+            out += parse_dates(cell)
     return out
 
 

@@ -193,6 +193,54 @@ def test_relative_dates_and_answered_vs_unanswered() -> None:
     assert d["answered_count"] == 1 and d["unanswered_count"] == 1
 
 
+def test_relative_date_after_a_numbered_question_is_not_run_into_it() -> None:
+    # A question title that ends in a number, then its date on a line of its own: a browser
+    # shows "… Nghị định 15" and "2 ngày trước" on two lines. Read without the line break, the
+    # page said "152 ngày trước" / "12 ngày trước": the newest question looked months old.
+    for layout in [
+        "<li><a href='/hoi-dap/{n}'>Hỏi về Nghị định 15</a><hr>{age}</li>",
+        "<li><a href='/hoi-dap/{n}'>Hỏi 1</a><span style='display: block'>{age}</span></li>",
+        "<li><center><a href='/hoi-dap/{n}'>Hỏi 1</a></center>{age}</li>",
+        "<li><details><summary><a href='/hoi-dap/{n}'>Hỏi 1</a></summary>{age}</details></li>",
+        "<li><figure><a href='/hoi-dap/{n}'>Hỏi 1</a><figcaption>{age}</figcaption></figure></li>",
+    ]:
+        body = "<h1>Hỏi đáp trực tuyến</h1><ul>" + "".join(
+            layout.format(n=n, age=age)
+            for n, age in [(1, "2 ngày trước"), (2, "3 tuần trước")]
+        )
+        d = _section(body + "</ul>")
+        assert d["newest_age_days"] == 2, layout
+        assert d["newest_relative"] == "2 ngay truoc", layout
+
+
+def test_labelled_dates_in_a_table_row_label_element_or_wrapped_source() -> None:
+    # a browser shows "Ngày gửi: 03/04/2025" on one line in all three (a table row's cells are
+    # separated by a tab, <label> is inline, a line break in the source is a space)
+    for item in [
+        "<table><tr><td>Ngày gửi:</td><td>03/04/2025</td></tr>"
+        "<tr><td>Ngày trả lời:</td><td>10/04/2025</td></tr></table>",
+        "<p><label>Ngày gửi:</label>03/04/2025</p><p><label>Ngày trả lời:</label>10/04/2025</p>",
+        "<p><span>Ngày gửi:\n      03/04/2025</span></p><p>Ngày trả lời:\r\n10/04/2025</p>",
+    ]:
+        d = _section("<h1>Hỏi đáp</h1><a href='/hoi-dap/1'>Hỏi về thuế</a>" + item)
+        assert d["dates_labelled"] is True, item
+        assert d["newest_question_date"] == "2025-04-03", item
+        assert d["newest_answer_date"] == "2025-04-10", item
+
+
+def test_table_row_dates_are_read_cell_by_cell() -> None:
+    # a long question in one cell does not hide the date in the next (lines over 400 characters
+    # are skipped as prose), nor does a "thứ hai" in the question make it a header's 'today'
+    question = "Tôi hỏi lần thứ hai về việc cấp giấy chứng nhận quyền sử dụng đất. " * 8
+    body = (
+        "<h1>Hỏi đáp</h1><table>"
+        f"<tr><td>1</td><td><a href='/hoi-dap/1'>{question}</a></td><td>12/03/2025</td></tr>"
+        "</table>"
+    )
+    d = _section(body)
+    assert d["newest_date"] == "2025-03-12"
+
+
 def test_empty_only_on_evidence() -> None:
     says = _section("<h1>Hỏi đáp</h1><div class='ds'>Chưa có câu hỏi nào.</div>")
     assert says["list_state"] == "says_empty" and "chua co cau hoi" in str(says["evidence"])
