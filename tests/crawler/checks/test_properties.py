@@ -92,3 +92,62 @@ def test_every_zalo_account_is_read_back(n: int, oa: bool) -> None:
 def test_every_youtube_handle_is_read_back(handle: str, tab: str) -> None:
     html = f'<a href="https://youtube.com/@{handle}{tab}">y</a>'
     assert values(youtube.check(view(html))) == {f"https://www.youtube.com/@{handle}"}
+
+
+# Whatever the layout around a value (same line, next table cell, <label>, a line break in the
+# source, a number in the next block or cell), it is read back exactly: block boundaries separate,
+# nothing runs into the value (page text read like a browser's innerText, crawler.checks.dom).
+LAYOUTS = [
+    "<p>{label}: {value}</p><p>{n} ngày trước</p>",
+    "<table><tr><td>{label}:</td><td>{value}</td><td>{n}</td></tr></table>",
+    "<div><label>{label}:</label> {value}</div><div>{n}</div>",
+    "<p>{label}:\n      {value}\n</p>",
+    "<p>{label}: {value}<br>{n} ngày trước</p>",
+    "<div>{label}: {value}<hr>{n}</div>",
+    "<center>{label}: {value}</center>{n}",
+    "<div>{label}: <span>{value}</span><span style='display:block'>{n}</span></div>",
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    digits=phone_digits,
+    layout=st.sampled_from(LAYOUTS),
+    n=st.integers(0, 99),
+    dotted=st.booleans(),
+)
+def test_every_phone_is_read_back_whatever_the_layout(
+    digits: str, layout: str, n: int, dotted: bool
+) -> None:
+    sep = "." if dotted else " "
+    shown = f"{digits[:4]}{sep}{digits[4:7]}{sep}{digits[7:]}"
+    html = layout.format(label="Điện thoại", value=shown, n=n)
+    assert values(phone.check(view(html))) == {digits}
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=address, layout=st.sampled_from(LAYOUTS), n=st.integers(0, 99))
+def test_every_address_is_read_back_whatever_the_layout(a: str, layout: str, n: int) -> None:
+    html = layout.format(label="Email", value=a, n=n)
+    assert values(email.check(view(html))) == {a}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    title_number=st.integers(1, 99),
+    age=st.integers(1, 30),
+    between=st.sampled_from(
+        ["<br>", "<hr>", "</li><li>", "</td><td>", "</p><p>", "<center>", "<div>", "<dt>"]
+    ),
+)
+def test_a_relative_date_is_never_run_into_the_text_before_it(
+    title_number: int, age: int, between: str
+) -> None:
+    from crawler.checks import qa_section
+    from tests.crawler.checks.helpers import BASE
+
+    wrap = "<table><tr><td>{}</td></tr></table>" if "td" in between else "<ul><li>{}</li></ul>"
+    item = f"<a href='/hoi-dap/1'>Hỏi về Nghị định {title_number}</a>{between}{age} ngày trước"
+    page = view("<h1>Hỏi đáp</h1>" + wrap.format(item), url=BASE + "hoi-dap")
+    found = {d.value: d.details for d in qa_section.check(page)}
+    assert found[BASE + "hoi-dap"]["newest_age_days"] == age

@@ -205,8 +205,7 @@ def test_relative_date_after_a_numbered_question_is_not_run_into_it() -> None:
         "<li><figure><a href='/hoi-dap/{n}'>Hỏi 1</a><figcaption>{age}</figcaption></figure></li>",
     ]:
         body = "<h1>Hỏi đáp trực tuyến</h1><ul>" + "".join(
-            layout.format(n=n, age=age)
-            for n, age in [(1, "2 ngày trước"), (2, "3 tuần trước")]
+            layout.format(n=n, age=age) for n, age in [(1, "2 ngày trước"), (2, "3 tuần trước")]
         )
         d = _section(body + "</ul>")
         assert d["newest_age_days"] == 2, layout
