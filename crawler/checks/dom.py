@@ -381,9 +381,7 @@ def _visible_text(soup: BeautifulSoup) -> str:
             stack.append("\n")
         stack.extend((child, inner_pre) for child in reversed(node.contents))
     text = nfc("".join(out)).replace("\xa0", " ")
-    lines = (
-        _CELL_GAP.sub("\t", _BLANKS.sub(" ", line)).strip(" \t") for line in text.split("\n")
-    )
+    lines = (_CELL_GAP.sub("\t", _BLANKS.sub(" ", line)).strip(" \t") for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
