@@ -307,6 +307,11 @@ class Recorder:
                 content_new == content_old and rank(depth, found_on) < rank(old_depth, row.found_on)
             )
             or (same_page and (row.evidence_sha256 != warc_sha or not row.screenshot_sha256))
+            # a Q&A list read from the JSON its page loads outranks the same list left unread
+            or (
+                details.get("list_json")
+                and (row.details or {}).get("list_state") == "script_loaded"
+            )
         ):
             row.found_on = found_on
             row.evidence_sha256 = warc_sha or row.evidence_sha256

@@ -21,7 +21,7 @@ import scrapy
 from scrapy import Request
 from scrapy.http import Response, TextResponse
 
-from crawler import chromium
+from crawler import chromium, xhrlist
 from crawler.archive import Exchange, build_warc, read_warc
 from crawler.checks.external_system import HINT as EXTERNAL_HINT
 from crawler.documents import DocumentFetching
@@ -48,7 +48,7 @@ from crawler.urls import (
 )
 from crawler.writer import Writer
 from pobi.clock import now
-from pobi.models import TRANSIENT_FAILURES, FetchStatus, RenderMode, SiteKind
+from pobi.models import TRANSIENT_FAILURES, Channel, FetchStatus, RenderMode, SiteKind
 
 Emit = Callable[[dict[str, Any]], None]
 Checks = Callable[[PageView], list[FindingDraft]]
@@ -274,6 +274,8 @@ class SiteSpider(DocumentFetching, scrapy.Spider):
         if meta.get("pobi_start"):
             self._start_seen(site, response.url, status)
         exchange = self._exchange(response)
+        if meta.get("pobi_kind") == xhrlist.KIND:
+            return self._on_list_json(site, response, exchange, status, detail, content_type)
         if status != FetchStatus.OK:
             self._save(
                 site,
@@ -595,10 +597,64 @@ class SiteSpider(DocumentFetching, scrapy.Spider):
         if improved and not rendered and exchange:
             shots = self._shot(site, requested, final_url, exchange.body, content_type)
         shots += self._documents_from(site, view, depth)  # budget documents and their sections
+        if not rendered and stored is None:
+            shots += self._list_json(site, view, drafts, depth)
         if depth >= self.max_depth:
             return shots
         hints = hints + [LinkHint(u, "script_redirect", 10) for u in redirects or []]
         return shots + self._follow(site, view, hints, depth)
+
+    def _list_json(
+        self, site: SiteState, view: PageView, drafts: list[FindingDraft], depth: int
+    ) -> list[Request]:
+        """A Q&A list loaded by script on a page that was not rendered: fetch the JSON endpoint
+        the page's script names (GET, same host, one hop; crawler.xhrlist)."""
+        section = xhrlist.unread_list(drafts)
+        endpoint = xhrlist.list_endpoint(view) if section else ""
+        if not section or not endpoint:
+            return []
+        req = self._page_request(site, endpoint, depth=depth + 1, link_text="", priority=5)
+        if req is None:
+            return []
+        req.meta["pobi_kind"] = xhrlist.KIND
+        req.meta["pobi_list_of"] = {"value": section.value, "details": dict(section.details)}
+        return [req]
+
+    def _on_list_json(
+        self,
+        site: SiteState,
+        response: Response,
+        exchange: Exchange,
+        status: FetchStatus,
+        detail: str,
+        content_type: str,
+    ) -> list[Request]:
+        """The JSON a Q&A list is loaded from: archived, and the section judged on it."""
+        meta = response.meta
+        of = meta["pobi_list_of"]
+        section = FindingDraft(Channel.QA_SECTION, of["value"], of["details"])
+        judged = (
+            xhrlist.judge(section, response.body, response.url) if response.status == 200 else None
+        )
+        note = f"the JSON the Q&A list of {section.value} is loaded from"
+        if judged is None:
+            note += " (no question read from it: the section stays unread)"
+        self._save(
+            site,
+            PageRecord(
+                url=meta["pobi_requested"],
+                final_url=response.url,
+                depth=meta["pobi_depth"],
+                status=status.value,
+                http_status=response.status,
+                content_type=content_type,
+                size=len(response.body),
+                detail="; ".join(p for p in (note, detail) if p),
+                warc=build_warc(exchange),
+            ),
+            [judged] if judged else [],
+        )
+        return []
 
     def _improved(
         self, site: SiteState, drafts: list[FindingDraft], depth: int, url: str

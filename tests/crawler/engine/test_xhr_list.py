@@ -59,3 +59,45 @@ def test_list_loaded_by_xhr_is_read_after_rendering(tmp_path: Path) -> None:
         assert "/api/hoi-dap?page=1" in site.hits  # the browser's fetch, from the page itself
     finally:
         site.stop()
+
+
+def test_list_loaded_by_xhr_is_read_from_its_json_when_not_rendered(tmp_path: Path) -> None:
+    # --render never: the crawler fetches the one JSON endpoint the page's script names (same
+    # host, GET, one hop), archives it, and judges the section on it (crawler.xhrlist)
+    site = Site(
+        {
+            "/": html(MENU + FILLER),
+            "/lien-he": html(MENU + FILLER),
+            "/hoi-dap": html(QA),
+            "/api/hoi-dap": (200, {"Content-Type": "application/json"}, json.dumps(ITEMS).encode()),
+        }
+    ).start()
+    try:
+        home, sites_file = one_site_round(tmp_path, f"{site.base}/")
+        r = crawl(home, sites_file, "--render", "never", "--max-depth", "1")
+        assert r.returncode == 0, r.stdout + r.stderr
+        (page,) = query(home, "SELECT * FROM pages WHERE url = :u", u=f"{site.base}/hoi-dap")
+        assert page["rendered"] == 0
+        (api,) = query(
+            home, "SELECT * FROM pages WHERE url = :u", u=f"{site.base}/api/hoi-dap?page=1"
+        )
+        assert api["warc_sha256"] and "Q&A list" in api["detail"]  # archived as evidence
+        (row,) = query(
+            home,
+            "SELECT found_on, evidence_sha256, details FROM findings"
+            " WHERE channel = 'qa_section' AND value = :v",
+            v=f"{site.base}/hoi-dap",
+        )
+        details = json.loads(row["details"])
+        assert details["list_state"] == "listed" and details["rendered"] is False
+        assert details["questions_listed"] == 2
+        assert details["newest_question_date"] == "2026-03-02"
+        assert details["newest_answer_date"] == "2026-03-09"
+        assert details["list_json"] == f"{site.base}/api/hoi-dap?page=1"
+        assert (
+            row["found_on"] == details["list_json"] and row["evidence_sha256"] == api["warc_sha256"]
+        )
+        assert "fetched by the crawler and archived" in details["evidence"][0]
+        assert site.hits.count("/api/hoi-dap?page=1") == 1  # one hop, once
+    finally:
+        site.stop()
