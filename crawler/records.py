@@ -301,6 +301,12 @@ class Recorder:
         content_new, content_old = not link_only(details), not link_only(row.details or {})
         if content_new and not content_old:
             details.setdefault("linked_from", row.found_on)
+        # a Q&A list read from the JSON its page loads is never replaced by the list unread (a
+        # resumed crawl judges the static page again); it replaces the unread one (crawler.xhrlist)
+        read_old = bool((row.details or {}).get("list_json"))
+        unread_new = details.get("list_state") == "script_loaded"
+        if read_old and unread_new:
+            return 0
         if (
             (content_new and not content_old)
             or (

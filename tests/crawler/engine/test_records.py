@@ -114,3 +114,27 @@ def test_finish_site_counts_and_screenshot_propagation(recorder: Recorder) -> No
         site.id, SiteResult(status="ok", final_url="https://hanoi.gov.vn/")
     )
     assert counts == {"pages": 1, "rendered": 0, "findings": 1}
+
+
+@pytest.mark.parametrize("order", [[0, 1], [1, 0]])
+def test_a_qa_list_read_from_its_json_outranks_the_list_left_unread(
+    recorder: Recorder, order: list[int]
+) -> None:
+    # crawler.xhrlist: the section page (depth 1) says its list is loaded by script; the JSON
+    # the page loads (depth 2) is read. Whatever the order (a resumed crawl judges the page
+    # again after the JSON), the finding keeps the list as read.
+    site = recorder.prepare_sites([Target("01", "portal", "https://hanoi.gov.vn/")])[0]
+    section = "https://hanoi.gov.vn/hoi-dap"
+    api = "https://hanoi.gov.vn/api/hoi-dap?page=1"
+    unread = FindingDraft(Channel.QA_SECTION, section, {"list_state": "script_loaded"})
+    read = FindingDraft(
+        Channel.QA_SECTION,
+        section,
+        {"list_state": "listed", "list_json": api, "questions_listed": 2},
+    )
+    saves = [(_page(section, 1, b"page"), unread), (_page(api, 2, b"json"), read)]
+    for i in order:
+        recorder.save_page(site, saves[i][0], [saves[i][1]])
+    with recorder.store.session() as s:
+        (row,) = s.scalars(select(Finding).where(Finding.channel == "qa_section")).all()
+        assert row.details["list_state"] == "listed" and row.found_on == api
