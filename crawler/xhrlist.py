@@ -88,7 +88,7 @@ def judge(section: FindingDraft, body: bytes | str, json_url: str) -> FindingDra
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None  # not JSON (an error page, a login form): the section stays unread
     keyed, asked, answered = json_items([text])
     count = max(keyed, _records(data))

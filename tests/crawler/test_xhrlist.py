@@ -75,3 +75,4 @@ def test_no_judgement_without_questions() -> None:
     assert judge(section, "<html><body>Lỗi hệ thống</body></html>".encode(), "u") is None
     assert judge(section, b'{"items": []}', "u") is None
     assert judge(section, b'{"ok": true, "count": 0}', "u") is None
+    assert judge(section, b"[" * 200_000 + b"]" * 200_000, "u") is None  # nested past recursion
