@@ -150,6 +150,11 @@ PROVINCE_NOT_AGENCY = [
      "phê chuẩn", DocType.FINAL_ACCOUNTS_APPROVED),
     ("Báo cáo kết quả kiểm toán của Kiểm toán nhà nước đối với ngân sách năm 2023",
      DocType.AUDIT_REPORT),
+    ("Công khai dự toán ngân sách địa phương năm 2025 theo Nghị quyết số 45/NQ-HĐND ngày "
+     "10/12/2024 của HĐND tỉnh", DocType.ESTIMATE_APPROVED),
+    ("Công khai dự toán ngân sách năm 2025 của tỉnh Quảng Ninh", DocType.ESTIMATE_APPROVED),
+    ("Quyết định số 123/QĐ-STC của Sở Tài chính về việc công bố công khai tình hình thực hiện "
+     "dự toán ngân sách quý I năm 2025", DocType.EXECUTION_QUARTERLY),
 ]  # fmt: skip
 
 
