@@ -95,6 +95,12 @@ _FINAL_APPROVED = re.compile(
     r"\bphe chuan\b|\bnghi quyet\b|\bcong bo cong khai\b|\bquyet dinh\b.{0,60}\bcong bo\b"
     r"|\bda duoc (?:hoi dong nhan dan|hdnd)\b|\bthong qua\b"
 )
+# the same, stricter, for a file name or a document's text read after a title without evidence
+# (a text may cite "Nghị quyết …" on other matters; it must name the approval of final accounts)
+_FINAL_APPROVED_TEXT = re.compile(
+    r"\bphe chuan (?:tong )?quyet toan\b|\bcong bo cong khai\b.{0,80}\bquyet toan\b"
+    r"|\bda duoc (?:hoi dong nhan dan|hdnd)\b.{0,60}\bphe chuan\b"
+)
 _FINAL_REPORT = re.compile(r"\bbao cao (?:tong )?quyet toan\b|\bthuyet minh quyet toan\b")
 
 
@@ -285,6 +291,23 @@ def classify(title: str, file_name: str, text: str = "") -> Classification:
                     f"the province's ('{owner}'; it would otherwise be {kind.value})",
                 )
             break
+    if doc_type == DocType.FINAL_ACCOUNTS_PROPOSED and not _SUBMITTED.search(folded_decider):
+        # read as submitted only for want of evidence: the file name or the text may show approval
+        for name, raw in sources:
+            folded = fold(raw)
+            if name == decided_by or not folded:
+                continue
+            if s := _SUBMITTED.search(folded):
+                reasons.append(f"stays submitted: the {name.replace('_', ' ')} says '{s.group()}'")
+                break
+            if a := _FINAL_APPROVED_TEXT.search(folded):
+                doc_type = DocType.FINAL_ACCOUNTS_APPROVED
+                reasons.insert(
+                    0,
+                    f"type final_accounts_approved: the {name.replace('_', ' ')} shows the "
+                    f"approval ('{a.group()}')",
+                )
+                break
     if doc_type is None:
         doc_type = DocType.OTHER
         reasons.append(

@@ -215,3 +215,26 @@ def test_abbreviated_file_names(title, name, kind, year, period) -> None:
 def test_quarter_written_q2_in_a_title() -> None:
     c = classify("Công khai thực hiện dự toán ngân sách Q2/2025", "")
     assert (c.doc_type, c.period, c.fiscal_year) == (DocType.EXECUTION_QUARTERLY, "q2", 2025)
+
+
+def test_final_accounts_without_evidence_in_the_title_read_the_text() -> None:
+    title = "Công khai quyết toán ngân sách năm 2023"
+    approved = (
+        "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN\nNghệ An, ngày 20 tháng 12 năm 2024\nQUYẾT ĐỊNH\nVề việc "
+        "công bố công khai số liệu quyết toán ngân sách địa phương năm 2023\nCăn cứ Nghị quyết "
+        "số 61/NQ-HĐND ngày 10/12/2024 của HĐND tỉnh phê chuẩn quyết toán ngân sách năm 2023"
+    )
+    c = classify(title, "qt-2023.pdf", approved)
+    assert (c.doc_type, c.fiscal_year) == (DocType.FINAL_ACCOUNTS_APPROVED, 2023), c.reasons
+    assert "shows the approval" in c.reasons[0]
+    submitted = (
+        "ỦY BAN NHÂN DÂN TỈNH NGHỆ AN\nTỜ TRÌNH\nĐề nghị phê chuẩn quyết toán ngân sách địa "
+        "phương năm 2023\nKính trình Hội đồng nhân dân tỉnh"
+    )
+    c = classify(title, "qt-2023.pdf", submitted)
+    assert c.doc_type == DocType.FINAL_ACCOUNTS_PROPOSED and any("stays" in r for r in c.reasons)
+    # a text citing an unrelated resolution is no evidence
+    other = "Căn cứ Nghị quyết số 12/NQ-HĐND về dự toán năm 2023; báo cáo số liệu quyết toán"
+    assert classify(title, "", other).doc_type == DocType.FINAL_ACCOUNTS_PROPOSED
+    # an abbreviated file name, approved by its text
+    assert classify("Tải về", "QT2023.pdf", approved).doc_type == DocType.FINAL_ACCOUNTS_APPROVED
