@@ -61,7 +61,7 @@ _DECIDED = re.compile(
     r"\bcong bo cong khai\b|\bda duoc (hoi dong nhan dan|hdnd)\b|\bquyet dinh giao\b"
     r"|\bphe chuan\b|\bnghi quyet\b|\bduoc phe duyet\b"
 )
-_QUARTER = re.compile(r"\bquy (iv|iii|ii|i|1|2|3|4)\b|\b(0?3) thang\b")
+_QUARTER = re.compile(r"\bquy (iv|iii|ii|i|1|2|3|4)\b|\b(0?3) thang\b|\bq ?([1-4])\b")
 _HALF = re.compile(r"\b(0?6|sau) thang\b")
 _NINE = re.compile(r"\b(0?9|chin) thang\b")
 _YEAR = re.compile(r"\bnam (20\d\d)\b")
@@ -70,6 +70,38 @@ _RANGE = re.compile(r"(?<!\d)(20\d\d) ?(20\d\d)(?!\d)")
 _OWN_DATE = re.compile(r"\bngay (\d{1,2}) thang (\d{1,2}) nam (\d{4})\b")
 _FORM = re.compile(r"\bbieu (?:so |mau (?:so )?)?(\d{1,3}) ck nsnn\b|\b(\d{1,3}) ck nsnn\b")
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+# An agency's own budget (Circular 61/2017/TT-BTC, Circular 90/2018/TT-BTC: every budget-using unit
+# publishes its own estimate, execution and final accounts), e.g. "Công khai dự toán ngân sách năm
+# 2025 của Văn phòng Sở Tài chính", "… của Sở Y tế", "… đơn vị dự toán cấp I", or a district's or
+# commune's budget. Owner words count only after the budget words ("… ngân sách năm 2025 của Sở
+# Y tế"): before them, "Quyết định của UBND tỉnh về việc …" names the issuer, not the owner.
+_AGENCY_OWNER = re.compile(
+    r"\bcua (?:co quan |don vi )?(?:van phong |giam doc )?"
+    r"(?:so|chi cuc|cuc|trung tam|benh vien|truong|vien|ban quan ly|ban|thanh tra|dai|"
+    r"hoi (?!dong)|tinh doan|tinh uy|uy ban mat tran|bo chi huy|cong an|van phong)\b"
+    r"|\bcua (?:ubnd|uy ban nhan dan) (?:huyen|thi xa|xa|phuong|thi tran)\b"
+)
+# anywhere in the text: the unit itself speaks ("đơn vị dự toán", "Giám đốc Sở …", "thủ trưởng
+# đơn vị"); "các / từng đơn vị dự toán" is the province allocating to its units, not an agency
+_AGENCY_ANYWHERE = re.compile(
+    r"(?<!cac )(?<!tung )(?<!cho )\bdon vi du toan\b|\bdon vi su dung ngan sach\b"
+    r"|\bgiam doc so\b|\bthu truong (co quan|don vi)\b"
+)
+# approval of final accounts needs evidence: the council's approval ("phê chuẩn", "Nghị quyết …",
+# "đã được HĐND … thông qua") or the People's Committee's decision publishing the approved figures
+# ("Quyết định công bố công khai quyết toán")
+_FINAL_APPROVED = re.compile(
+    r"\bphe chuan\b|\bnghi quyet\b|\bcong bo cong khai\b|\bquyet dinh\b.{0,60}\bcong bo\b"
+    r"|\bda duoc (?:hoi dong nhan dan|hdnd)\b|\bthong qua\b"
+)
+# the same, stricter, for a file name or a document's text read after a title without evidence
+# (a text may cite "Nghị quyết …" on other matters; it must name the approval of final accounts)
+_FINAL_APPROVED_TEXT = re.compile(
+    r"\bphe chuan (?:tong )?quyet toan\b|\bcong bo cong khai\b.{0,80}\bquyet toan\b"
+    r"|\bda duoc (?:hoi dong nhan dan|hdnd)\b.{0,60}\bphe chuan\b"
+)
+_FINAL_REPORT = re.compile(r"\bbao cao (?:tong )?quyet toan\b|\bthuyet minh quyet toan\b")
 
 
 @dataclass
@@ -102,7 +134,16 @@ def _type_of(folded: str) -> tuple[DocType | None, str]:
     if m := _FINAL.search(folded):
         if s := _SUBMITTED.search(folded):
             return DocType.FINAL_ACCOUNTS_PROPOSED, f"{m.group()} + {s.group()}"
-        return DocType.FINAL_ACCOUNTS_APPROVED, m.group()
+        if a := _FINAL_APPROVED.search(folded):
+            return DocType.FINAL_ACCOUNTS_APPROVED, f"{m.group()} + {a.group()}"
+        if r := _FINAL_REPORT.search(folded):
+            return DocType.FINAL_ACCOUNTS_PROPOSED, (
+                f"{r.group()} (a report of final accounts is what goes to the council for approval)"
+            )
+        return DocType.FINAL_ACCOUNTS_PROPOSED, (
+            f"{m.group()} without evidence of approval (no 'phê chuẩn', 'Nghị quyết', 'công bố "
+            "công khai'): read as submitted, so unproven approval earns no credit"
+        )
     if m := _ESTIMATE.search(folded):
         if s := _SUBMITTED.search(folded):
             return DocType.ESTIMATE_PROPOSED, f"{m.group()} + {s.group()}"
@@ -111,12 +152,78 @@ def _type_of(folded: str) -> tuple[DocType | None, str]:
     return None, ""
 
 
+_BUDGET_TYPES = {
+    DocType.ESTIMATE_PROPOSED, DocType.ESTIMATE_APPROVED, DocType.EXECUTION_QUARTERLY,
+    DocType.EXECUTION_SIX_MONTH, DocType.EXECUTION_NINE_MONTH, DocType.EXECUTION_ANNUAL,
+    DocType.FINAL_ACCOUNTS_PROPOSED, DocType.FINAL_ACCOUNTS_APPROVED,
+}  # fmt: skip
+
+
+_BUDGET_WORDS = re.compile(r"\b(?:du toan|quyet toan|thuc hien|ngan sach|nsnn|nsdp)\b")
+
+
+def _agency(folded: str) -> str:
+    """The words showing a budget is an agency's (or district's) own, not the province's; ''."""
+    if m := _AGENCY_ANYWHERE.search(folded):
+        return m.group()
+    start = _BUDGET_WORDS.search(folded)
+    if start and (m := _AGENCY_OWNER.search(folded, start.end())):
+        return m.group()
+    return ""
+
+
+# file-name abbreviations: CKNS = công khai ngân sách, DT = dự toán, QT = quyết toán, TH(DT) =
+# thực hiện (dự toán), TTr = tờ trình, NQ = nghị quyết, QĐ/CBCK = quyết định / công bố công khai;
+# Q1–Q4, 3T/6T/9T/12T = quý, 3/6/9/12 tháng. "CKNS_Q1_2025.pdf", "CKNS-6T-2024.xlsx",
+# "DT2025_HDND.pdf", "QT2023.pdf", "TTr_QT_2023.pdf".
+_BUDGET_ABBR = {"ckns", "cknsnn", "ckdt", "ckqt", "ns", "nsnn", "nsdp", "th", "thdt", "thns"}
+_PERIOD_ABBR = {"q1": "q1", "q2": "q2", "q3": "q3", "q4": "q4", "3t": "q1", "6t": "h1", "9t": "9m"}
+
+
+def _abbreviated(folded: str) -> tuple[DocType | None, str, str]:
+    """Type, period and the tokens that decided them, from an abbreviated file name; (None, '', '')."""
+    spaced = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d{4})(?=[a-z])", " ", folded)
+    spaced = re.sub(r"\bq (?=[1-4]\b)", "q", spaced)  # "q 1" -> "q1"
+    tokens = spaced.split()
+    has = set(tokens)
+    year = any(re.fullmatch(r"20\d\d", t) for t in tokens)
+    period = next((_PERIOD_ABBR[t] for t in tokens if t in _PERIOD_ABBR), "")
+    full_year = "12t" in has or "cn" in has  # 12 tháng / cả năm
+    words = [t for t in tokens if t in _BUDGET_ABBR | _PERIOD_ABBR.keys() | {"dt", "qt", "12t"}]
+    why = " + ".join(words) + " (file-name abbreviations)"
+    submitted = has & {"ttr", "trinh", "dthao"}
+    approved = has & {"nq", "qd", "cbck", "pc", "phechuan"}
+    if ("qt" in has and year) or "ckqt" in has:
+        if submitted:
+            return DocType.FINAL_ACCOUNTS_PROPOSED, "year", why + f" + {min(submitted)}"
+        if approved:
+            return DocType.FINAL_ACCOUNTS_APPROVED, "year", why + f" + {min(approved)}"
+        return (
+            DocType.FINAL_ACCOUNTS_PROPOSED,
+            "year",
+            (why + ": no sign of approval (NQ, QĐ, CBCK), read as submitted"),
+        )
+    budget = has & _BUDGET_ABBR
+    if period and (budget or "dt" in has) and year:
+        kind = {
+            "h1": DocType.EXECUTION_SIX_MONTH, "9m": DocType.EXECUTION_NINE_MONTH,
+        }.get(period, DocType.EXECUTION_QUARTERLY)  # fmt: skip
+        return kind, period, why
+    if full_year and budget and year:
+        return DocType.EXECUTION_ANNUAL, "year", why
+    if ("dt" in has or "ckdt" in has) and year:
+        if submitted:
+            return DocType.ESTIMATE_PROPOSED, "year", why + f" + {min(submitted)}"
+        return DocType.ESTIMATE_APPROVED, "year", why
+    return None, "", ""
+
+
 def _period(doc_type: DocType, folded: str) -> str:
     if doc_type == DocType.EXECUTION_QUARTERLY:
         q = _QUARTER.search(folded)
         if q is None:
             return ""
-        n = ROMAN.get(q.group(1), 1) if q.group(1) in ROMAN else 1
+        n = ROMAN.get(q.group(1) or q.group(3) or "1", 1)
         return f"q{n}"
     if doc_type == DocType.EXECUTION_SIX_MONTH:
         return "h1"
@@ -165,15 +272,42 @@ def classify(title: str, file_name: str, text: str = "") -> Classification:
     doc_type: DocType | None = None
     decided_by = ""
     folded_decider = ""
+    period_hint = ""
     for name, raw in sources:
         folded = fold(raw)
         if not folded:
             continue
         kind, why = _type_of(folded)
+        if kind is None and name != "content":
+            kind, period_hint, why = _abbreviated(folded)
         if kind is not None:
             doc_type, decided_by, folded_decider = kind, name, folded
             reasons.append(f"type {kind.value} from the {name.replace('_', ' ')}: '{why}'")
+            if kind in _BUDGET_TYPES and (owner := _agency(folded)):
+                doc_type, period_hint = DocType.OTHER, ""
+                reasons.insert(
+                    0,
+                    f"type other from the {name.replace('_', ' ')}: an agency's own budget, not "
+                    f"the province's ('{owner}'; it would otherwise be {kind.value})",
+                )
             break
+    if doc_type == DocType.FINAL_ACCOUNTS_PROPOSED and not _SUBMITTED.search(folded_decider):
+        # read as submitted only for want of evidence: the file name or the text may show approval
+        for name, raw in sources:
+            folded = fold(raw)
+            if name == decided_by or not folded:
+                continue
+            if s := _SUBMITTED.search(folded):
+                reasons.append(f"stays submitted: the {name.replace('_', ' ')} says '{s.group()}'")
+                break
+            if a := _FINAL_APPROVED_TEXT.search(folded):
+                doc_type = DocType.FINAL_ACCOUNTS_APPROVED
+                reasons.insert(
+                    0,
+                    f"type final_accounts_approved: the {name.replace('_', ' ')} shows the "
+                    f"approval ('{a.group()}')",
+                )
+                break
     if doc_type is None:
         doc_type = DocType.OTHER
         reasons.append(
@@ -182,6 +316,7 @@ def classify(title: str, file_name: str, text: str = "") -> Classification:
     # year and period: from the deciding source, else from the others in order
     year = _year(doc_type, folded_decider) if folded_decider else None
     period = _period(doc_type, folded_decider) if folded_decider else ""
+    period = period_hint or period
     year_from = decided_by if year is not None else ""
     if year is None:
         for name, raw in sources:

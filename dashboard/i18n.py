@@ -310,6 +310,17 @@ TEXT: dict[str, dict[str, str]] = {
     "table_replies": {"vi": "các thư nhận được", "en": "messages received"},
     "table_scores": {"vi": "điểm từng chỉ tiêu", "en": "indicator scores"},
     "table_rankings": {"vi": "chỉ số và xếp hạng", "en": "index and ranks"},
+    "table_documents": {"vi": "các tài liệu ngân sách tìm thấy", "en": "budget documents found"},
+    "table_finance_sites": {
+        "vi": "trang Sở Tài chính dùng để chấm điểm và lý do",
+        "en": "Department of Finance sites used for scores, and why",
+    },
+    "table_codings": {"vi": "mã hóa của từng người mã hóa", "en": "each coder's codes"},
+    "table_agreement": {
+        "vi": "mức độ thống nhất giữa người mã hóa (κ, α)",
+        "en": "inter-coder agreement (κ, α)",
+    },
+    "table_disputes": {"vi": "khiếu nại, phản hồi của tỉnh", "en": "disputes (right of reply)"},
     "rows_columns": {"vi": "{rows} dòng · cột: {cols}", "en": "{rows} rows · columns: {cols}"},
     "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
     "preview": {"vi": "Xem trước", "en": "Preview"},

@@ -70,4 +70,12 @@ def public_export(name: str, df: pd.DataFrame) -> pd.DataFrame:
         df["source"] = ""  # mailbox user names and local file paths
     if name == "replies" and "message_id" in df:
         df["message_id"] = df["message_id"].map(lambda v: scrub(str(v)) if v else v)
+    if name == "codings":
+        df["coder"] = ""  # researchers' names stay in the research team
+        df["message_id"] = df["message_id"].map(lambda v: scrub(str(v)) if v else v)
+    if name == "disputes":
+        df["filed_by"] = df["filed_by"].map(lambda v: mask_email(str(v)) if v else v)
+        df["decided_by"] = ""
+        for col in ("claim", "reason"):
+            df[col] = df[col].map(lambda v: scrub(str(v)) if v else v)
     return df

@@ -754,7 +754,53 @@ def evidence_bytes(evidence_dir: str, sha256: str) -> bytes | None:
 
 # --------------------------------------------------------------------------- exports (Data page)
 
-EXPORT_TABLES = ("sites", "channels", "requests", "replies", "scores", "rankings")
+EXPORT_TABLES = (
+    "sites", "channels", "requests", "replies", "scores", "rankings",
+    "documents", "finance_sites", "codings", "agreement", "disputes",
+)  # fmt: skip
+# the tables `pobi export` builds in the core (pobi.export_rows), offered here with its columns
+CORE_TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": (
+        "province_code", "site_url", "doc_type", "fiscal_year", "period", "title", "url",
+        "found_on", "published_on", "date_source", "format", "sha256",
+    ),
+    "finance_sites": (
+        "province_code", "site_url", "source", "fetch_status", "pages_fetched", "used_for_scores",
+        "discovered_from", "link_label", "evidence_sha256", "reason",
+    ),
+    "codings": ("message_id", "coder", "role", "code", "coded_at"),
+    "agreement": ("measure", "category", "value", "n"),
+    "disputes": (
+        "dispute_id", "province_code", "target", "finding_id", "indicator", "filed_by", "filed_at",
+        "claim", "evidence", "decision", "decided_at", "decided_by", "reason", "change",
+    ),
+}  # fmt: skip
+
+
+def _cell(value: Any) -> Any:
+    """A core row's value as the CSV shows it: times ISO, dates ISO, booleans true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return aware(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def _core_table(session: Session, round_id: str, name: str) -> pd.DataFrame:
+    from pobi import export_rows
+
+    build = {
+        "documents": export_rows.documents_rows,
+        "finance_sites": export_rows.finance_sites_rows,
+        "codings": export_rows.codings_rows,
+        "agreement": export_rows.agreement_table,
+        "disputes": export_rows.dispute_rows,
+    }[name]
+    cols = CORE_TABLE_COLUMNS[name]
+    rows = [[_cell(r.get(c)) for c in cols] for r in build(session, round_id)]
+    return pd.DataFrame(rows, columns=list(cols))
 
 
 @st.cache_data(show_spinner=False, ttl=TTL)
@@ -763,6 +809,8 @@ def export_table(url: str, version: str, round_id: str, name: str) -> pd.DataFra
     if name not in EXPORT_TABLES:
         raise InputError(f"Unknown table {name!r}; one of {', '.join(EXPORT_TABLES)}")
     with _store(url).session() as s:
+        if name in CORE_TABLE_COLUMNS:
+            return _core_table(s, round_id, name)
         if name == "sites":
             rows = s.execute(
                 select(

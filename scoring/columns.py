@@ -363,7 +363,8 @@ TRENDS = Table(
     "Trends on current units",
     "Xu hướng theo đơn vị hành chính hiện hành",
     "Every scored round's index on the 34 current units; legacy rounds are mapped through the "
-    "2025 crosswalk (mean of the legacy sources' indices).",
+    "2025 crosswalk (mean of the legacy sources' indices). The participation index's rows come "
+    "first, then the transparency index's; the last column, index_name, says which.",
     (
         C("round", "string", "Survey round", "Đợt khảo sát"),
         C("era", "string", "Era of the round", "Thời kỳ", enum=_values(Era)),
@@ -378,9 +379,17 @@ TRENDS = Table(
             enum=("direct", "mean_of_sources"),
         ),
         C("sources", "string", "Codes whose indices were used, ';'-separated", "Mã nguồn"),
+        C(
+            "index_name",
+            "string",
+            "Which index the row carries: participation (the round's rubric) or transparency "
+            "(transparency-v1)",
+            "Chỉ số: tham gia (participation) hoặc minh bạch (transparency)",
+            enum=("participation", "transparency"),
+        ),
     ),
-    primary_key=("round", "current_code"),
-    sort_note="round, current_code",
+    primary_key=("round", "current_code", "index_name"),
+    sort_note="index_name (participation rows first, then transparency), round, current_code",
 )
 
 INHERITED = Table(

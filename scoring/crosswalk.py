@@ -1,6 +1,7 @@
 """Across the 2025 merger: legacy rounds (63 units) seen on the 34 current units, and back.
 
-- ``trends``: every scored round on current units. A current-era round is taken as is
+- ``trends``: every scored round on current units, the participation index's rows first, then
+  the transparency index's (``index_name``). A current-era round is taken as is
   (``method=direct``). A legacy round's index for a current unit is the **unweighted mean of the
   indices of its legacy sources** (``pobi.registry.legacy_sources``) that have an index
   (``method=mean_of_sources``; ``sources`` lists the legacy codes used, ';'-separated). The band of
@@ -40,24 +41,37 @@ def _indices(
 
 
 def trends_rows(
-    session: Session, base_rubric: str | None = None, mappings: list[Any] | None = None
+    session: Session,
+    base_rubric: str | None = None,
+    mappings: list[Any] | None = None,
+    index_name: str = "participation",
 ) -> list[Row]:
-    """Every scored round on current units. With ``base_rubric``, only rounds scored with it or
-    with a declared mapping to it (:mod:`scoring.trendjoin`) join, their indices mapped."""
+    """Every round scored on ``index_name`` (``participation`` or ``transparency``) on current
+    units, each row naming its index. With ``base_rubric``, only rounds scored with it or with a
+    declared mapping to it (:mod:`scoring.trendjoin`) join, their indices mapped; rubric mappings
+    are declared between participation rubrics, so they apply to the participation index only."""
     from scoring.trendjoin import mapping_for, round_rubric
 
     rows: list[Row] = []
-    scored = sorted(set(session.scalars(select(ProvinceIndex.round_id).distinct())))
+    scored = sorted(
+        set(
+            session.scalars(
+                select(ProvinceIndex.round_id)
+                .where(ProvinceIndex.index_name == index_name)
+                .distinct()
+            )
+        )
+    )
     for round_id in scored:
         rnd = session.get(Round, round_id)
         if rnd is None:
             continue
         mapping = None
-        if base_rubric is not None:
+        if base_rubric is not None and index_name == "participation":
             mapping = mapping_for(mappings or [], round_rubric(session, round_id), base_rubric)
             if mapping is None:
                 continue  # scored with another rubric and no declared mapping: not joined
-        idx: dict[str, Any] = dict(_indices(session, round_id))
+        idx: dict[str, Any] = dict(_indices(session, round_id, index_name))
         if mapping is not None and mapping.source != mapping.target:
             idx = {
                 code: SimpleNamespace(
@@ -78,6 +92,7 @@ def trends_rows(
                         "band": band_for(value).value if value is not None else "",
                         "method": "direct",
                         "sources": cur.code if value is not None else "",
+                        "index_name": index_name,
                     }
                 )
                 continue
@@ -96,6 +111,7 @@ def trends_rows(
                     "band": band_for(value).value if value is not None else "",
                     "method": "mean_of_sources",
                     "sources": ";".join(code for code, _ in used),
+                    "index_name": index_name,
                 }
             )
     return rows

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from pobi.clock import now
 from pobi.errors import InputError, NotFoundError
 from pobi.evidence import EvidenceStore, record
+from pobi.export_rows import dispute_rows  # noqa: F401 (built in the core, re-exported)
 from pobi.models import DisputeOutcome, DisputeTarget, ReviewStatus
 from pobi.rounds import get_round
 from pobi.store.tables import (
@@ -178,39 +179,3 @@ def decide(
     session.add(row)
     session.flush()
     return row
-
-
-def dispute_rows(session: Session, round_id: str) -> list[dict[str, object]]:
-    """disputes.csv: one row per dispute with its newest decision (empty while undecided)."""
-    latest: dict[int, DisputeDecision] = {}
-    for d in session.scalars(
-        select(DisputeDecision)
-        .join(Dispute, Dispute.id == DisputeDecision.dispute_id)
-        .where(Dispute.round_id == round_id)
-        .order_by(DisputeDecision.id)
-    ):
-        latest[d.dispute_id] = d
-    rows = []
-    for d in session.scalars(
-        select(Dispute).where(Dispute.round_id == round_id).order_by(Dispute.id)
-    ):
-        dec = latest.get(d.id)
-        rows.append(
-            {
-                "dispute_id": d.id,
-                "province_code": d.province_code,
-                "target": d.target,
-                "finding_id": d.finding_id,
-                "indicator": d.indicator,
-                "filed_by": d.filed_by,
-                "filed_at": d.filed_at,
-                "claim": d.claim,
-                "evidence": ";".join(d.evidence or []),
-                "decision": dec.decision if dec else "",
-                "decided_at": dec.at if dec else None,
-                "decided_by": dec.researcher if dec else "",
-                "reason": dec.reason if dec else "",
-                "change": dec.change if dec else "",
-            }
-        )
-    return rows

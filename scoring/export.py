@@ -307,6 +307,7 @@ def export_round(
             round_rubric(session, round_id),
             load_mappings(cfg.home / "rubric-mappings.toml"),
         )
+        + trends_rows(session, index_name="transparency")  # then the transparency index
         if rankings
         else []
     )

@@ -66,3 +66,52 @@ def test_province_documents_and_overview_by_either_index(seeded: Seeded) -> None
     assert q1["deadline"] == "2026-04-15"
     labels = [b.label for b in at.get("download_button")]
     assert TEXT["documents_download"]["en"] in labels
+
+
+def test_data_page_offers_documents_finance_sites_and_survey_tables(seeded: Seeded) -> None:
+    """The Data page offers documents.csv, finance_sites.csv, codings.csv, agreement.csv and
+    disputes.csv beside the §6 tables, with exactly the columns `pobi export` writes."""
+    import scoring.columns as cols
+    from dashboard import queries
+    from dashboard.privacy import public_export
+    from scoring.export import export_round
+
+    add_documents(seeded)
+    at = go(app("en"), "data")
+    ok(at)
+    ids = [b.proto.id for b in at.get("download_button")]
+    shown = "\n".join(m.value for m in at.markdown)
+    for name in ("documents", "finance_sites", "codings", "agreement", "disputes"):
+        assert any(i.endswith(f"dl_{name}") for i in ids), ids
+        assert f"**{name}.csv** — {TEXT['table_' + name]['en']}" in shown
+    src = queries.source()
+    version = queries.data_version(src)
+    docs = queries.export_table(src.database_url, version, "2026", "documents")
+    assert sorted(docs["url"]) == [
+        "http://stc.test/bc-quy-1-2026.xlsx",
+        "http://stc.test/qd-du-toan-2026.pdf",
+    ]
+    assert set(docs["published_on"]) == {"2026-03-20", "2026-04-10"}
+    # the same columns as the export's declaration, and the same rows as `pobi export` writes
+    store = Store.open(load_config(seeded.home), migrate_schema=False)
+    try:
+        with store.session() as s:
+            export_round(s, "2026", seeded.home / "out", load_config(seeded.home))
+    finally:
+        store.close()
+    import pandas as pd
+
+    for table in (cols.DOCUMENTS, cols.FINANCE_SITES, cols.CODINGS, cols.DISPUTES):
+        df = queries.export_table(src.database_url, version, "2026", table.name)
+        assert list(df.columns) == [c.name for c in table.columns], table.name
+        written = pd.read_csv(seeded.home / "out" / f"{table.name}.csv", dtype=str)
+        assert len(df) == len(written), table.name
+        key = table.columns[1].name  # site_url / site_url / coder / province_code
+        assert sorted(df[key].astype(str)) == sorted(written[key].fillna("").astype(str))
+        # public mode leaves no researcher or official names in the download
+        public = public_export(table.name, df)
+        if table.name == "codings" and len(df):
+            assert set(public["coder"]) == {""}
+    assert list(queries.export_table(src.database_url, version, "2026", "agreement").columns) == [
+        c.name for c in cols.AGREEMENT.columns
+    ]

@@ -98,7 +98,7 @@ def test_every_page_renders_with_its_elements(seeded: Seeded, lang: str) -> None
 
     at = go(at, "data")
     ok(at)
-    assert len(at.get("download_button")) == 6
+    assert len(at.get("download_button")) == 11  # every table of dashboard.queries.EXPORT_TABLES
     assert TEXT["no_codebook"][lang].split("`")[0] in rendered(at)
 
     at = go(at, "review")

@@ -1,4 +1,5 @@
-"""documents.csv and the transparency index in a round's exports (real store, real export)."""
+"""documents.csv and the transparency index in a round's exports — scores, rankings, trends — (real
+store, real export)."""
 
 from __future__ import annotations
 
@@ -72,8 +73,27 @@ def test_documents_csv_and_transparency_rows(fresh: Built, tmp_path: Path) -> No
     rankings = _rows(tmp_path / "rankings.csv")
     assert {r["rubric"] for r in rankings} == {"participation-v1@1.0.0", "transparency-v1@1.0.0"}
     assert rankings[0]["rubric"].startswith("participation")  # participation ranking first
+    # trends.csv: the participation rows as before, then the transparency index's rows, the last
+    # column naming the index
+    header = (tmp_path / "trends.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "round,era,current_code,index,band,method,sources,index_name"
+    trends = _rows(tmp_path / "trends.csv")
+    names = [r["index_name"] for r in trends]
+    assert names == ["participation"] * 34 + ["transparency"] * 34
+    ranked = {
+        (r["rubric"].split("-v")[0], r["province_code"]): (r["index"], r["band"]) for r in rankings
+    }
+    for r in trends:
+        assert r["round"] == "2026" and r["method"] == "direct"
+        assert (r["index"], r["band"]) == ranked[(r["index_name"], r["current_code"])]
+    assert any(
+        r["index"] != ranked[("participation", r["current_code"])][0]
+        for r in trends
+        if r["index_name"] == "transparency"
+    )
     codebook = (tmp_path / "CODEBOOK.md").read_text(encoding="utf-8")
     assert "`transparency-v1`" in codebook and "documents.csv" in codebook
+    assert "index_name" in codebook
     import frictionless
 
     assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
