@@ -301,8 +301,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The tables of round {round}, with the same columns as `pobi export` (CSV, UTF-8).",
     },
     "data_public_note": {
-        "vi": "Chế độ công khai: địa chỉ người nhận chỉ còn tên miền; nguồn thư bị ẩn.",
-        "en": "Public mode: recipient addresses keep only their domain; mail sources are hidden.",
+        "vi": "Chế độ công khai: địa chỉ người nhận chỉ còn tên miền; nguồn thư, mã thư và mã "
+        "băm thư gốc bị ẩn (cùng quy tắc với trang tĩnh).",
+        "en": "Public mode: recipient addresses keep only their domain; mail sources, message ids "
+        "and raw-mail hashes are hidden (the same rules as the static site).",
     },
     "table_sites": {"vi": "các trang đã thu thập", "en": "sites crawled"},
     "table_channels": {"vi": "các kênh tìm thấy", "en": "channels found"},

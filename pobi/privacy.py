@@ -1,6 +1,6 @@
 """Public-mode rules for data that leaves the researcher's machine (the static site's downloads).
 
-The same rules as the dashboard's public mode (``dashboard/privacy.py``): aggregates, scores and
+The one source of these rules: the dashboard's public mode (``dashboard/privacy.py``) imports them: aggregates, scores and
 portal evidence (what a portal itself publishes) are public; requesters' and officials' personal
 data are not — e-mail bodies, subjects, senders, the request's text, the addresses requests went
 to, mailbox names, file paths, coders' names, raw e-mails. Export rows keep their columns (the
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Columns that may hold personal data (dashboard/privacy.py PRIVATE_COLUMNS, same list).
+# Columns that may hold personal data: the one list (the dashboard's public mode uses it too).
 PRIVATE_COLUMNS = frozenset(
     {
         "from_addr",
@@ -46,14 +46,17 @@ def scrub(text: str) -> str:
     return _PHONE.sub("…", text)
 
 
+def public_value(column: str, value: Any) -> Any:
+    """One export value fit for publication: a private column's value is blanked, except the
+    recipient's address, which keeps only its domain; other columns' values stay."""
+    if column not in PRIVATE_COLUMNS or value is None or (isinstance(value, str) and not value):
+        return value
+    if column == "recipient":
+        return mask_email(str(value))
+    return ""
+
+
 def public_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """An export row fit for publication: the recipient's address keeps only its domain, every
     other private column is blanked (tables other helpers add are covered by the column list)."""
-    out = dict(row)
-    for column in PRIVATE_COLUMNS & out.keys():
-        value = out[column]
-        if column == "recipient" and value:
-            out[column] = mask_email(str(value))
-        elif value not in (None, ""):
-            out[column] = ""
-    return out
+    return {column: public_value(column, value) for column, value in row.items()}
