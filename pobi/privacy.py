@@ -1,7 +1,7 @@
 """Public-mode rules for data that leaves the researcher's machine (the static site's downloads).
 
-The one source of these rules: the dashboard's public mode (``dashboard/privacy.py``) imports them: aggregates, scores and
-portal evidence (what a portal itself publishes) are public; requesters' and officials' personal
+The one source of these rules (the dashboard's public mode, ``dashboard/privacy.py``, imports
+them): aggregates, scores and portal evidence (what a portal itself publishes) are public; requesters' and officials' personal
 data are not — e-mail bodies, subjects, senders, the request's text, the addresses requests went
 to, mailbox names, file paths, coders' names, raw e-mails. Export rows keep their columns (the
 data package's schema stays the same); a private value is masked or blanked.
