@@ -466,5 +466,23 @@ TEXT.update(
             "vi": "Chưa có khiếu nại nào về kết quả của tỉnh này.",
             "en": "Nobody has disputed this province's results.",
         },
+        "col_dispute": {"vi": "Khiếu nại số", "en": "Dispute"},
+        "col_target": {"vi": "Nội dung khiếu nại", "en": "Disputed"},
+        "col_filed_by": {"vi": "Người khiếu nại", "en": "Filed by"},
+        "col_filed_at": {"vi": "Ngày khiếu nại", "en": "Filed on"},
+        "col_claim": {"vi": "Ý kiến của tỉnh", "en": "Claim"},
+        "col_evidence_files": {"vi": "Số tệp bằng chứng", "en": "Evidence files"},
+        "col_change": {"vi": "Thay đổi đã thực hiện", "en": "Change made"},
+        "target_finding": {"vi": "phát hiện số {id}", "en": "finding #{id}"},
+        "outcome_upheld": {"vi": "chấp nhận", "en": "upheld"},
+        "outcome_rejected": {"vi": "bác bỏ", "en": "rejected"},
+        "change_score": {
+            "vi": "điều chỉnh điểm {where}: {old} → {new} (áp dụng ở lần chấm điểm tiếp theo)",
+            "en": "score override {where}: {old} -> {new} (applied by the next pobi score)",
+        },
+        "change_finding": {
+            "vi": "phát hiện số {id} bị đánh dấu bác bỏ (không còn được tính)",
+            "en": "finding #{id} marked rejected (no longer counts)",
+        },
     }
 )
