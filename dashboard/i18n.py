@@ -486,3 +486,38 @@ TEXT.update(
         },
     }
 )
+
+# ---------------------------------------------------------------- trends' rubric guard
+TEXT.update(
+    {
+        "trend_base": {
+            "vi": "Xu hướng đọc theo bộ tiêu chí **{rubric}** (của đợt {round}). Các đợt chấm "
+            "theo bộ tiêu chí khác chỉ được ghép khi có ánh xạ đã khai báo.",
+            "en": "Trends read on rubric **{rubric}** (round {round}'s). Rounds scored with "
+            "another rubric join only through a declared mapping.",
+        },
+        "trend_mapped": {
+            "vi": "Đợt {round}: chỉ số theo {source} được quy đổi sang {target} bằng ánh xạ đã "
+            "khai báo (×{scale} + {offset}; lý do: {why}).",
+            "en": "Round {round}: its {source} index is read on {target} by the declared mapping "
+            "(×{scale} + {offset}; why: {why}).",
+        },
+        "trend_apart_title": {
+            "vi": "Các đợt chấm theo bộ tiêu chí khác (không ghép vào xu hướng)",
+            "en": "Rounds scored with another rubric (not joined to the trend)",
+        },
+        "trend_apart": {
+            "vi": "Không ghép vào xu hướng: {rounds}. Các chỉ số này không so sánh được với bộ "
+            "tiêu chí {rubric} nếu không khai báo cách quy đổi trong {file} (xem "
+            "docs/earlier-rounds.md). Số liệu của chúng được trình bày riêng dưới đây.",
+            "en": "Not joined to the trend: {rounds}. Their indices are not comparable with "
+            "rubric {rubric} unless {file} declares how the scales compare (see "
+            "docs/earlier-rounds.md). Their own figures are shown apart below.",
+        },
+        "trend_mapping_error": {
+            "vi": "Không đọc được tệp ánh xạ bộ tiêu chí, nên không quy đổi đợt nào: {error}",
+            "en": "The rubric mapping file cannot be read, so no round is mapped: {error}",
+        },
+        "col_rubric": {"vi": "Bộ tiêu chí", "en": "Rubric"},
+    }
+)
