@@ -89,3 +89,16 @@ def test_an_unreadable_mapping_file_is_said_and_nothing_is_joined(seeded: Seeded
     ok(at)
     assert at.error and "cannot be read" in at.error[0].value
     assert list(at.dataframe[0].value["round"]) == ["2026"]
+
+
+def test_the_rounds_apart_read_in_vietnamese(seeded: Seeded) -> None:
+    from tests.dashboard.test_vi_walk import RAW_ID, seen
+
+    _score_2021_with_another_rubric(seeded)
+    at = go(app("vi", round="2026"), "trends")
+    ok(at)
+    out: list[tuple[str, str]] = []
+    seen(at._tree, "trends", out)
+    headers = [text for kind, text in out if kind == "header"]
+    assert "Bộ tiêu chí" in headers and not [h for h in headers if RAW_ID.search(h)]
+    assert any("Không ghép vào xu hướng: 2021" in _shown(w.value) for w in at.warning)
