@@ -301,8 +301,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "The tables of round {round}, with the same columns as `pobi export` (CSV, UTF-8).",
     },
     "data_public_note": {
-        "vi": "Chế độ công khai: địa chỉ người nhận chỉ còn tên miền; nguồn thư bị ẩn.",
-        "en": "Public mode: recipient addresses keep only their domain; mail sources are hidden.",
+        "vi": "Chế độ công khai: địa chỉ người nhận chỉ còn tên miền; nguồn thư, mã thư và mã "
+        "băm thư gốc bị ẩn (cùng quy tắc với trang tĩnh).",
+        "en": "Public mode: recipient addresses keep only their domain; mail sources, message ids "
+        "and raw-mail hashes are hidden (the same rules as the static site).",
     },
     "table_sites": {"vi": "các trang đã thu thập", "en": "sites crawled"},
     "table_channels": {"vi": "các kênh tìm thấy", "en": "channels found"},
@@ -475,5 +477,58 @@ TEXT.update(
             "vi": "Chưa có khiếu nại nào về kết quả của tỉnh này.",
             "en": "Nobody has disputed this province's results.",
         },
+        "col_dispute": {"vi": "Khiếu nại số", "en": "Dispute"},
+        "col_target": {"vi": "Nội dung khiếu nại", "en": "Disputed"},
+        "col_filed_by": {"vi": "Người khiếu nại", "en": "Filed by"},
+        "col_filed_at": {"vi": "Ngày khiếu nại", "en": "Filed on"},
+        "col_claim": {"vi": "Ý kiến của tỉnh", "en": "Claim"},
+        "col_evidence_files": {"vi": "Số tệp bằng chứng", "en": "Evidence files"},
+        "col_change": {"vi": "Thay đổi đã thực hiện", "en": "Change made"},
+        "target_finding": {"vi": "phát hiện số {id}", "en": "finding #{id}"},
+        "outcome_upheld": {"vi": "chấp nhận", "en": "upheld"},
+        "outcome_rejected": {"vi": "bác bỏ", "en": "rejected"},
+        "change_score": {
+            "vi": "điều chỉnh điểm {where}: {old} → {new} (áp dụng ở lần chấm điểm tiếp theo)",
+            "en": "score override {where}: {old} -> {new} (applied by the next pobi score)",
+        },
+        "change_finding": {
+            "vi": "phát hiện số {id} bị đánh dấu bác bỏ (không còn được tính)",
+            "en": "finding #{id} marked rejected (no longer counts)",
+        },
+    }
+)
+
+# ---------------------------------------------------------------- trends' rubric guard
+TEXT.update(
+    {
+        "trend_base": {
+            "vi": "Xu hướng đọc theo bộ tiêu chí **{rubric}** (của đợt {round}). Các đợt chấm "
+            "theo bộ tiêu chí khác chỉ được ghép khi có ánh xạ đã khai báo.",
+            "en": "Trends read on rubric **{rubric}** (round {round}'s). Rounds scored with "
+            "another rubric join only through a declared mapping.",
+        },
+        "trend_mapped": {
+            "vi": "Đợt {round}: chỉ số theo {source} được quy đổi sang {target} bằng ánh xạ đã "
+            "khai báo (×{scale} + {offset}; lý do: {why}).",
+            "en": "Round {round}: its {source} index is read on {target} by the declared mapping "
+            "(×{scale} + {offset}; why: {why}).",
+        },
+        "trend_apart_title": {
+            "vi": "Các đợt chấm theo bộ tiêu chí khác (không ghép vào xu hướng)",
+            "en": "Rounds scored with another rubric (not joined to the trend)",
+        },
+        "trend_apart": {
+            "vi": "Không ghép vào xu hướng: {rounds}. Các chỉ số này không so sánh được với bộ "
+            "tiêu chí {rubric} nếu không khai báo cách quy đổi trong {file} (xem "
+            "docs/earlier-rounds.md). Số liệu của chúng được trình bày riêng dưới đây.",
+            "en": "Not joined to the trend: {rounds}. Their indices are not comparable with "
+            "rubric {rubric} unless {file} declares how the scales compare (see "
+            "docs/earlier-rounds.md). Their own figures are shown apart below.",
+        },
+        "trend_mapping_error": {
+            "vi": "Không đọc được tệp ánh xạ bộ tiêu chí, nên không quy đổi đợt nào: {error}",
+            "en": "The rubric mapping file cannot be read, so no round is mapped: {error}",
+        },
+        "col_rubric": {"vi": "Bộ tiêu chí", "en": "Rubric"},
     }
 )

@@ -9,8 +9,10 @@ here with ``tomllib`` because the dashboard may not import the scoring stage.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
+from typing import Any
 
 import pandas as pd
 
@@ -80,6 +82,23 @@ REVIEW = {
     "rejected": {"vi": "bác bỏ", "en": "rejected"},
 }
 
+CODING = {
+    "substantive": {"vi": "thực chất", "en": "substantive"},
+    "partial": {"vi": "một phần", "en": "partial"},
+    "acknowledgment": {"vi": "xác nhận đã nhận", "en": "acknowledgment"},
+    "referral": {"vi": "chuyển nơi khác", "en": "referral"},
+    "refusal": {"vi": "từ chối", "en": "refusal"},
+    "other": {"vi": "khác", "en": "other"},
+}
+MATCH_METHOD = {
+    "token": {"vi": "mã trả lời", "en": "reply token"},
+    "thread": {"vi": "chuỗi thư", "en": "thread"},
+    "subject_tag": {"vi": "nhãn tiêu đề", "en": "subject tag"},
+    "sender": {"vi": "người gửi", "en": "sender"},
+    "manual": {"vi": "gán thủ công", "en": "assigned by hand"},
+    "unmatched": {"vi": "chưa ghép", "en": "unmatched"},
+}
+
 COLUMNS = {
     "channel": CHANNEL,
     "site_kind": SITE_KIND,
@@ -89,7 +108,23 @@ COLUMNS = {
     "kind": REPLY_KIND,
     "review": REVIEW,
     "recipient_kind": SITE_KIND,
+    "coding": CODING,
+    "match_method": MATCH_METHOD,
 }
+
+
+def label(table: dict[str, dict[str, str]], value: object, lang: str) -> object:
+    """One id shown in ``lang`` (an unknown value is left as it is)."""
+    return table[value][lang] if isinstance(value, str) and value in table else value
+
+
+def coder_codes(text: str, lang: str) -> str:
+    """'Lan: referral, Minh: substantive' with each code in ``lang``."""
+    return ", ".join(
+        f"{who}: {label(CODING, code, lang)}" if sep else part
+        for part in text.split(", ")
+        for who, sep, code in [part.rpartition(": ")]
+    )
 
 
 @cache
@@ -126,3 +161,30 @@ def localise(df: pd.DataFrame, lang: str) -> pd.DataFrame:
                 table[v][lang] if isinstance(v, str) and v in table else v for v in out[column]
             ]
     return out
+
+
+_FINDING = re.compile(r"finding #(\d+)")
+_SCORE_CHANGE = re.compile(
+    r"score override (\S+): (\S+) -> (\S+) \(applied by the next pobi score\)"
+)
+_FINDING_CHANGE = re.compile(r"finding #(\d+) marked rejected \(no longer counts\)")
+
+
+def dispute_target(target: str, indicators: dict[str, dict[str, str]], ctx: Any) -> str:
+    """A dispute's target as the reader reads it: 'finding #12', or an indicator's question."""
+    m = _FINDING.fullmatch(target or "")
+    if m:
+        return ctx.t("target_finding", id=m.group(1))
+    return str(label(indicators, target, ctx.lang))
+
+
+def dispute_change(change: str, ctx: Any) -> str:
+    """The change a decision made (written in English by ``pobi survey disputes decide``), in the
+    reader's language; text of another shape is shown as it is."""
+    m = _SCORE_CHANGE.fullmatch(change or "")
+    if m:
+        return ctx.t("change_score", where=m.group(1), old=m.group(2), new=m.group(3))
+    m = _FINDING_CHANGE.fullmatch(change or "")
+    if m:
+        return ctx.t("change_finding", id=m.group(1))
+    return change

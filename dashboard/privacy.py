@@ -12,6 +12,18 @@ import re
 
 import pandas as pd
 
+# One list of private columns and one set of masking rules, shared with `pobi publish`.
+from pobi.privacy import PRIVATE_COLUMNS, mask_email, public_value, scrub
+
+__all__ = [
+    "PRIVATE_COLUMNS",
+    "escape_markdown",
+    "mask_email",
+    "public_columns",
+    "public_export",
+    "scrub",
+]
+
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
 
 
@@ -22,60 +34,18 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", text)
 
 
-# Columns that may hold personal data; public mode drops them wherever they appear.
-PRIVATE_COLUMNS = frozenset(
-    {
-        "from_addr",
-        "subject",
-        "body_text",
-        "recipient",
-        "source",
-        "eml_sha256",
-        "raw_sha256",
-        "message_id",
-        "override_coder",
-        "coder",
-        "to_addrs",
-    }
-)
-
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(\+?84|0)[\d .-]{8,13}\d(?!\d)")
-
-
-def mask_email(address: str) -> str:
-    """'nguyen.van.a@stc.hanoi.gov.vn' -> '…@stc.hanoi.gov.vn' (the agency's domain stays)."""
-    if "@" not in address:
-        return "…"
-    return "…@" + address.rsplit("@", 1)[1]
-
-
-def scrub(text: str) -> str:
-    """Mask e-mail addresses and phone numbers inside free text."""
-    text = _EMAIL.sub(lambda m: mask_email(m.group(0)), text)
-    return _PHONE.sub("…", text)
-
-
 def public_columns(df: pd.DataFrame) -> pd.DataFrame:
     """The frame without any column that may carry personal data."""
     return df.drop(columns=[c for c in df.columns if c in PRIVATE_COLUMNS])
 
 
 def public_export(name: str, df: pd.DataFrame) -> pd.DataFrame:
-    """An export table for public download: same columns, personal values masked."""
+    """An export table for public download: same columns, personal values masked by the same
+    rules as the static site's downloads (:func:`pobi.privacy.public_value`): a recipient keeps
+    only its domain, every other private column (sources, message ids, hashes of raw e-mails,
+    coders…) is blanked."""
     df = df.copy()
-    if name == "requests" and "recipient" in df:
-        df["recipient"] = df["recipient"].map(lambda v: mask_email(str(v)) if v else v)
-    if name == "replies" and "source" in df:
-        df["source"] = ""  # mailbox user names and local file paths
-    if name == "replies" and "message_id" in df:
-        df["message_id"] = df["message_id"].map(lambda v: scrub(str(v)) if v else v)
-    if name == "codings":
-        df["coder"] = ""  # researchers' names stay in the research team
-        df["message_id"] = df["message_id"].map(lambda v: scrub(str(v)) if v else v)
-    if name == "disputes":
-        df["filed_by"] = df["filed_by"].map(lambda v: mask_email(str(v)) if v else v)
-        df["decided_by"] = ""
-        for col in ("claim", "reason"):
-            df[col] = df[col].map(lambda v: scrub(str(v)) if v else v)
+    for column in df.columns:
+        if column in PRIVATE_COLUMNS:
+            df[column] = df[column].map(lambda v, c=column: public_value(c, v))
     return df

@@ -1417,3 +1417,13 @@ def write_blind_code(url: str, message_pk: int, coding: str, note: str, coder: s
         s.add(row)
         s.flush()
         return row.id
+
+
+@st.cache_data(show_spinner=False, ttl=TTL)
+def round_rubrics(url: str, version: str) -> dict[str, str]:
+    """round -> the rubric its participation index was scored with (the trends' rubric guard,
+    :func:`pobi.rubricmap.round_rubric`), in the rounds' order."""
+    from pobi.rubricmap import round_rubric
+
+    with _store(url).session() as s:
+        return {rid: round_rubric(s, rid) for rid in rounds(url, version)["id"]}

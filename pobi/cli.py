@@ -72,9 +72,34 @@ for _name in _OPTIONAL_GROUPS:
     _module.register(app)
 
 
+# Typer >= 0.2x runs on its own copy of Click (typer._click), so its usage errors, Exit and Abort
+# are not Click's classes: catch both (older Typer raises Click's own).
+_CLICK_ERRORS = (click.exceptions.ClickException, typer.TyperException)
+_EXITS = (click.exceptions.Exit, typer.Exit)
+_ABORTS = (click.exceptions.Abort, typer.Abort)
+
+
+def _show_usage_error(exc: Exception, argv: list[str]) -> None:
+    """Click's own message: the command's usage line, "Try '… --help'", the error. Some parser
+    errors (an option missing its value) carry no command context: then point at the help of the
+    command the user typed."""
+    if getattr(exc, "ctx", None) is None and getattr(exc, "exit_code", 1) == 2:
+        words = []
+        for arg in argv:
+            if arg.startswith("-"):
+                break
+            words.append(arg)
+        err_console.print(f"Try '{escape(' '.join(['pobi', *words, '--help']))}' for help.")
+    show = getattr(exc, "show", None)
+    if show is not None:
+        show()
+    else:
+        err_console.print(f"Error: {escape(str(exc))}", soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
     except PobiError as exc:
         if _STATE["verbose"]:
             traceback.print_exc()
@@ -82,13 +107,13 @@ def main(argv: list[str] | None = None) -> None:
         if exc.hint:
             err_console.print(f"Hint: {escape(exc.hint)}", soft_wrap=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except _ABORTS:
         err_console.print("Aborted.")
         sys.exit(1)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
+    except _CLICK_ERRORS as exc:  # a usage error (missing value, unknown option…): exit 2
+        _show_usage_error(exc, sys.argv[1:] if argv is None else argv)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except _EXITS as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err_console.print("Interrupted.")
@@ -102,6 +127,9 @@ def main(argv: list[str] | None = None) -> None:
             soft_wrap=True,
         )
         sys.exit(70)
+    # outside standalone mode a command's `raise typer.Exit(n)` comes back as the return value
+    if isinstance(code, int) and not isinstance(code, bool) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":

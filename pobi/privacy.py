@@ -1,7 +1,7 @@
 """Public-mode rules for data that leaves the researcher's machine (the static site's downloads).
 
-The same rules as the dashboard's public mode (``dashboard/privacy.py``): aggregates, scores and
-portal evidence (what a portal itself publishes) are public; requesters' and officials' personal
+The one source of these rules (the dashboard's public mode, ``dashboard/privacy.py``, imports
+them): aggregates, scores and portal evidence (what a portal itself publishes) are public; requesters' and officials' personal
 data are not — e-mail bodies, subjects, senders, the request's text, the addresses requests went
 to, mailbox names, file paths, coders' names, raw e-mails. Export rows keep their columns (the
 data package's schema stays the same); a private value is masked or blanked.
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-# Columns that may hold personal data (dashboard/privacy.py PRIVATE_COLUMNS, same list).
+# Columns that may hold personal data: the one list (the dashboard's public mode uses it too).
 PRIVATE_COLUMNS = frozenset(
     {
         "from_addr",
@@ -26,8 +26,18 @@ PRIVATE_COLUMNS = frozenset(
         "override_coder",
         "coder",
         "to_addrs",
+        # disputes (right of reply): who filed (an official or a citizen), who decided, and the
+        # free text of the claim and the decision, which may name people or give their phones
+        "filed_by",
+        "decided_by",
+        "claim",
+        "reason",
     }
 )
+# Private columns that keep a public part: the domain of an address, or free text with every
+# e-mail address and phone number masked. The others are blanked.
+_DOMAIN_ONLY = frozenset({"recipient", "filed_by"})
+_SCRUBBED = frozenset({"claim", "reason"})
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(\+?84|0)[\d .-]{8,13}\d(?!\d)")
@@ -46,14 +56,21 @@ def scrub(text: str) -> str:
     return _PHONE.sub("…", text)
 
 
+def public_value(column: str, value: Any) -> Any:
+    """One export value fit for publication: a private column's value is blanked, except the
+    recipient's and a dispute filer's address, which keep only their domain, and a dispute's
+    claim and decision reason, whose e-mail addresses and phone numbers are masked; other
+    columns' values stay."""
+    if column not in PRIVATE_COLUMNS or value is None or (isinstance(value, str) and not value):
+        return value
+    if column in _DOMAIN_ONLY:
+        return mask_email(str(value))
+    if column in _SCRUBBED:
+        return scrub(str(value))
+    return ""
+
+
 def public_row(table: str, row: dict[str, Any]) -> dict[str, Any]:
     """An export row fit for publication: the recipient's address keeps only its domain, every
     other private column is blanked (tables other helpers add are covered by the column list)."""
-    out = dict(row)
-    for column in PRIVATE_COLUMNS & out.keys():
-        value = out[column]
-        if column == "recipient" and value:
-            out[column] = mask_email(str(value))
-        elif value not in (None, ""):
-            out[column] = ""
-    return out
+    return {column: public_value(column, value) for column, value in row.items()}

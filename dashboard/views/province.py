@@ -11,7 +11,7 @@ from dashboard import queries
 from dashboard.charts import timeline_chart
 from dashboard.context import current, require_round
 from dashboard.documents import show_documents
-from dashboard.labels import localise
+from dashboard.labels import dispute_change, dispute_target, localise, rubric_labels
 from dashboard.privacy import escape_markdown, mask_email, public_columns
 from dashboard.texttable import html_table
 from pobi.clock import VN_TZ
@@ -280,13 +280,26 @@ if require_round(ctx):
     if disputes.empty:
         st.caption(ctx.t("no_disputes"))
     else:
+        shown = disputes.drop(columns=["filed_by"]) if ctx.public else disputes.copy()
+        indicators = rubric_labels()[0]
+        shown["target"] = [dispute_target(t, indicators, ctx) for t in shown["target"]]
+        shown["decision"] = [ctx.t("outcome_" + d) if d else "" for d in shown["decision"]]
+        shown["change"] = [dispute_change(c, ctx) for c in shown["change"]]
         st.dataframe(
-            disputes.drop(columns=["filed_by"]) if ctx.public else disputes,
+            shown,
             hide_index=True,
             width="stretch",
             column_config={
-                "filed_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD"),
+                "dispute_id": ctx.t("col_dispute"),
+                "target": ctx.t("col_target"),
+                "filed_by": ctx.t("col_filed_by"),
+                "filed_at": st.column_config.DatetimeColumn(
+                    ctx.t("col_filed_at"), format="YYYY-MM-DD"
+                ),
+                "claim": ctx.t("col_claim"),
+                "evidence_files": ctx.t("col_evidence_files"),
                 "decision": ctx.t("decision"),
                 "reason": ctx.t("reason"),
+                "change": ctx.t("col_change"),
             },
         )

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.context import current, require_round
+from dashboard.labels import CHANNEL, CODING, coder_codes, label, localise
 from dashboard.privacy import escape_markdown
 from pobi.errors import PobiError
 from pobi.models import Coding, ReviewStatus
@@ -72,16 +73,25 @@ if require_round(ctx):
             )
             shown = findings if only == "all" else findings[findings["review"] == only]
             st.dataframe(
-                shown, hide_index=True, width="stretch", height=260, column_config=_columns(ctx)
+                localise(shown, ctx.lang),
+                hide_index=True,
+                width="stretch",
+                height=260,
+                column_config=_columns(ctx),
             )
             with st.form("finding_review", clear_on_submit=True):
                 fid = st.selectbox(
                     ctx.t("finding"),
                     list(shown["id"]),
                     format_func=lambda i: "{} · {} · {} · {}".format(
-                        *findings.loc[
-                            findings["id"] == i, ["id", "province_code", "channel", "value"]
-                        ].iloc[0]
+                        *[
+                            label(CHANNEL, v, ctx.lang) if col == "channel" else v
+                            for col, v in findings.loc[
+                                findings["id"] == i, ["id", "province_code", "channel", "value"]
+                            ]
+                            .iloc[0]
+                            .items()
+                        ]
                     ),
                 )
                 status = st.radio(
@@ -107,7 +117,7 @@ if require_round(ctx):
             uncoded = st.toggle(ctx.t("only_uncoded"), key="c_uncoded")
             shown = msgs[msgs["coding"] == ""] if uncoded else msgs
             st.dataframe(
-                shown.drop(columns=["body_text"]),
+                localise(shown.drop(columns=["body_text"]), ctx.lang),
                 hide_index=True,
                 width="stretch",
                 height=260,
@@ -125,7 +135,8 @@ if require_round(ctx):
                 m = msgs[msgs["pk"] == pk].iloc[0]
                 st.text(
                     f"{ctx.t('col_from')}: {m['from_addr']}\n{ctx.t('col_subject')}: "
-                    f"{m['subject']}\n{ctx.t('col_coding')}: {m['coding'] or '—'}"
+                    f"{m['subject']}\n{ctx.t('col_coding')}: "
+                    f"{label(CODING, m['coding'], ctx.lang) if m['coding'] else '—'}"
                 )
                 st.code(m["body_text"] or "", language=None, wrap_lines=True)
                 with st.form("coding", clear_on_submit=True):
@@ -149,7 +160,7 @@ if require_round(ctx):
             st.info(ctx.t("holding_empty"))
         else:
             st.dataframe(
-                pen.drop(columns=["body_text", "request_id", "coding"]),
+                localise(pen.drop(columns=["body_text", "request_id", "coding"]), ctx.lang),
                 hide_index=True,
                 width="stretch",
                 height=200,
@@ -186,8 +197,10 @@ if require_round(ctx):
     if disagree.empty:
         st.info(ctx.t("no_disagreements"))
     else:
+        shown = disagree.drop(columns=["body_text"])
+        shown["codes"] = [coder_codes(c, ctx.lang) for c in shown["codes"]]
         st.dataframe(
-            disagree.drop(columns=["body_text"]),
+            shown,
             hide_index=True,
             width="stretch",
             column_config={**_columns(ctx), "codes": ctx.t("col_codes")},
@@ -197,7 +210,7 @@ if require_round(ctx):
                 ctx.t("message"),
                 list(disagree["pk"]),
                 format_func=lambda k: "{} · {} · {}".format(
-                    k, *disagree.loc[disagree["pk"] == k, ["request_id", "codes"]].iloc[0]
+                    k, *shown.loc[shown["pk"] == k, ["request_id", "codes"]].iloc[0]
                 ),
             )
             coding = st.selectbox(

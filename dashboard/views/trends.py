@@ -9,6 +9,7 @@ from dashboard import queries
 from dashboard.charts import trend_chart
 from dashboard.context import current
 from dashboard.privacy import escape_markdown
+from dashboard.trendguard import MAPPING_FILE, trend_join
 from pobi.registry import legacy_sources, province, provinces
 
 ctx = current()
@@ -21,6 +22,36 @@ else:
         st.info(ctx.t("no_rounds"))
     else:
         st.caption(ctx.t("trends_caption"))
+        # the rubric guard of `pobi survey trends`: read the trend on the selected round's rubric
+        rubrics = queries.round_rubrics(ctx.url, ctx.version)
+        guard = trend_join(rubrics, ctx.round_id or list(rubrics)[-1], ctx.src.home)
+        st.markdown(
+            ctx.t(
+                "trend_base",
+                rubric=escape_markdown(guard.base_rubric),
+                round=escape_markdown(guard.base_round),
+            )
+        )
+        if guard.error:
+            st.error(ctx.t("trend_mapping_error", error=escape_markdown(guard.error)))
+        for rid, m in guard.mapped.items():
+            st.info(
+                ctx.t(
+                    "trend_mapped",
+                    round=escape_markdown(rid),
+                    source=escape_markdown(m.source),
+                    target=escape_markdown(m.target),
+                    scale=f"{m.scale:g}",
+                    offset=f"{m.offset:g}",
+                    why=escape_markdown(m.why),
+                )
+            )
+        apart = per_round[per_round["round"].isin(list(guard.apart))].copy()
+        per_round = per_round[per_round["round"].isin(list(guard.joined))].copy()
+        for rid, m in guard.mapped.items():  # a mapped round's mean index, on the base rubric
+            values = queries.province_table(ctx.url, ctx.version, rid)["index"].dropna()
+            mean = values.map(m.apply).mean() if len(values) else None
+            per_round.loc[per_round["round"] == rid, "mean_index"] = mean
         long = []
         for r in per_round.itertuples():
             for m in ("any_reply", "substantive"):
@@ -80,6 +111,13 @@ else:
         st.markdown(ctx.t("crosswalk_explained"))
         units = queries.province_trends(ctx.url, ctx.version)
         if not units.empty:
+            units = units[units["round"].isin(list(guard.joined))].copy()
+            for rid, m in guard.mapped.items():  # a unit's mean of legacy sources, mapped
+                rows = units["round"] == rid
+                units.loc[rows, "index"] = units.loc[rows, "index"].map(
+                    lambda v, m=m: v if pd.isna(v) else m.apply(v)
+                )
+        if not units.empty:
             value = "index" if units["index"].notna().any() else "any_reply"
             wide = units.pivot_table(
                 index="unit", columns="round", values=value, sort=False, dropna=False
@@ -97,6 +135,37 @@ else:
                 tw = tw[[c for c in per_round["round"] if c in tw.columns]]
                 tw.index = [f"{c} · {province('current', c).short}" for c in tw.index]
                 st.dataframe(tw.sort_index().style.format("{:.1f}", na_rep="—"))
+
+        if guard.apart:
+            st.subheader(ctx.t("trend_apart_title"))
+            st.warning(
+                ctx.t(
+                    "trend_apart",
+                    rounds=escape_markdown(
+                        ", ".join(f"{r} ({rub or '—'})" for r, rub in guard.apart.items())
+                    ),
+                    rubric=escape_markdown(guard.base_rubric),
+                    file=escape_markdown(MAPPING_FILE),
+                )
+            )
+            apart["rubric"] = [guard.apart[r] for r in apart["round"]]
+            apart["era"] = [ctx.t("era_" + e) for e in apart["era"]]
+            st.dataframe(
+                apart[["round", "rubric", "era", "provinces", "mean_index", "any_reply"]],
+                hide_index=True,
+                column_config={
+                    "round": ctx.t("round"),
+                    "rubric": ctx.t("col_rubric"),
+                    "era": ctx.t("col_era"),
+                    "provinces": ctx.t("col_provinces"),
+                    "mean_index": st.column_config.NumberColumn(
+                        ctx.t("col_mean_index"), format="%.1f"
+                    ),
+                    "any_reply": st.column_config.NumberColumn(
+                        ctx.t("measure_any_reply"), format="percent"
+                    ),
+                },
+            )
 
         st.subheader(ctx.t("crosswalk_title"))
         st.dataframe(

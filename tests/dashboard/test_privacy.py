@@ -46,3 +46,37 @@ def test_markdown_in_untrusted_text_is_escaped() -> None:
     out = escape_markdown("http://x.gov.vn/a![b](http://198.51.100.7/b.gif)**bold**")
     assert "![" not in out and "](" not in out and "**" not in out
     assert out.replace("\\", "") == "http://x.gov.vn/a![b](http://198.51.100.7/b.gif)**bold**"
+
+
+def test_the_dashboard_and_the_static_site_share_one_private_column_list() -> None:
+    """One source of truth: `pobi publish` (pobi/privacy.py) and the dashboard's public mode use
+    the same list, so a column added to it is hidden in both."""
+    import pobi.privacy as core
+    from dashboard import privacy as dash
+
+    assert dash.PRIVATE_COLUMNS is core.PRIVATE_COLUMNS
+    assert dash.mask_email is core.mask_email and dash.scrub is core.scrub
+
+
+def test_public_export_masks_as_the_static_site_does() -> None:
+    """A public download from the dashboard and the same table on the static site carry the same
+    values: every private column (not only the three the dashboard used to special-case) is
+    blanked, the recipient keeps its domain."""
+    from pobi.privacy import public_row
+
+    rep = pd.DataFrame(
+        {
+            "message_id": ["<abc.nguyen.van.a@stc.x.gov.vn>", None],
+            "raw_sha256": ["9f" * 32, ""],
+            "source": ["imap://anh@mail/INBOX;UID=1", "/home/anh/mail/1.eml"],
+            "recipient": ["a.b@stc.x.gov.vn", ""],
+            "kind": ["human", "auto_reply"],
+        }
+    )
+    out = public_export("replies", rep)
+    assert list(out.columns) == list(rep.columns)
+    expected = [public_row("replies", row) for row in rep.to_dict("records")]
+    assert out.to_dict("records") == expected
+    assert out.loc[0, "raw_sha256"] == "" and out.loc[0, "message_id"] == ""
+    assert out.loc[0, "recipient"] == "…@stc.x.gov.vn" and out.loc[1, "message_id"] is None
+    assert list(out["kind"]) == ["human", "auto_reply"]

@@ -47,7 +47,7 @@ def _seed(seeded: Seeded) -> tuple[int, str]:
             round_id="2026",
             province_code="01",
             target="score",
-            indicator="q_reply",
+            indicator="contact_email",  # a real indicator of participation-v1
             filed_by="Sở Tài chính",
             claim="we answered on time by post",
             evidence=[],

@@ -2,11 +2,12 @@
 labels, table headers (as the column configuration names them) and table cells — holds no raw
 id (``contact_email``, ``region_label``, ``not_sent``…) and no English label of the dashboard.
 
-Walked: the reader's views (overview, province, replies, trends). Left out, on purpose: the Data
-view (it lists the export files under their column names, the published contract of DESIGN.md §6
-explained in CODEBOOK.md) and the Review view (a researcher's tool, hidden in public mode); raw
-e-mails shown verbatim (``st.code``); values that are data rather than words (URLs, e-mail
-addresses, hashes, file names).
+Walked: every view — overview, province, replies, trends, data, and review (its three tabs and
+its blind-coding mode). Left out, on purpose: the contents of the export files on the Data view
+(the preview tables and the list of each file's columns: the published contract of DESIGN.md §6,
+explained in CODEBOOK.md, stays under its own names); raw e-mails and the codebook shown verbatim
+(``st.code``/``st.text``); values that are data rather than words (URLs, e-mail addresses,
+hashes, file names).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dashboard.labels import COLUMNS, rubric_labels
 from pobi.models import Channel, DeadlineStatus, FetchStatus, ReplyKind, RequestState
 from tests.dashboard.seed import Seeded
 from tests.dashboard.test_pages import app, go, ok
+from tests.dashboard.test_survey_pages import _seed as seed_disagreement
 
 RAW_ID = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 NOT_WORDS = re.compile(
@@ -71,7 +73,17 @@ def seen(node, view: str, out: list[tuple[str, str]]) -> None:  # type: ignore[n
             for value in df.astype(str).to_numpy().ravel():
                 out.append(("cell", value))
     else:
-        for attr in ("value", "label", "body", "help", "placeholder", "options"):
+        # a choice widget's `value` is the Python value behind the choice (an id such as
+        # 'confirmed'); what the reader sees is its `options`, already through format_func
+        choice = name in ("Radio", "Selectbox", "Multiselect", "SelectSlider")
+        for attr in (
+            "label",
+            "body",
+            "help",
+            "placeholder",
+            "options",
+            *(() if choice else ("value",)),
+        ):
             try:
                 value = getattr(node, attr, None)
             except Exception:  # an element without that field
@@ -86,16 +98,37 @@ def seen(node, view: str, out: list[tuple[str, str]]) -> None:  # type: ignore[n
         seen(child, view, out)
 
 
+def _export_columns() -> set[str]:
+    """The column names of the export files (the data view lists them as file contents)."""
+    from dashboard import queries
+
+    src = queries.source()
+    version = queries.data_version(src)
+    names: set[str] = set()
+    for round_id in queries.rounds(src.database_url, version)["id"]:
+        for table in queries.EXPORT_TABLES:
+            names |= set(queries.export_table(src.database_url, version, round_id, table).columns)
+    return names
+
+
 def test_every_view_in_vietnamese_has_no_raw_id_and_no_english(seeded: Seeded) -> None:
     labels = list(TEXT.values()) + [v for table in COLUMNS.values() for v in table.values()]
     vietnamese = " ".join(e["vi"] for e in labels)
     # an English label is one the Vietnamese labels never use ("e-mail" is used in both)
     english = {e["en"] for e in labels if len(e["en"]) > 3 and e["en"] not in vietnamese}
+    seed_disagreement(seeded)  # two coders disagree (the review view's adjudication table)
+    coder = "lan"  # a registered coder, for the blind-coding mode
     at = app("vi")
     ok(at)
     problems: list[str] = []
-    for view in ["overview", "province", "replies", "trends"]:
-        if view != "overview":
+    contract = _export_columns()
+    for view in ["overview", "province", "replies", "trends", "data", "review", "blind"]:
+        if view == "blind":  # the review view's blind-coding mode, as a registered coder
+            at.text_input(key="coder").set_value(coder).run()
+            at.toggle(key="blind_mode").set_value(True).run()
+            ok(at)
+            assert not at.error, [e.value for e in at.error]
+        elif view != "overview":
             at = go(at, view)
             ok(at)
         if view in ("overview", "province", "replies"):  # tables also as HTML table text
@@ -106,12 +139,18 @@ def test_every_view_in_vietnamese_has_no_raw_id_and_no_english(seeded: Seeded) -
         assert len(out) > 10, view
         for kind, text in out:
             words = NOT_WORDS.sub(" ", text)
+            if view == "data" and kind in ("value", "body") and text.count(",") >= 2:
+                # "12 rows; columns: round_id, province_code, …": the export file's contract
+                words = " ".join(w for w in re.split(r"[\s,;:]+", words) if w not in contract)
             ids = RAW_ID.findall(words)
             if ids:
                 problems.append(f"{view}: raw id {ids} in {kind} {text[:80]!r}")
             if kind in ("header", "cell") and text.strip() in IDS:
                 problems.append(f"{view}: raw id {text!r} in a table {kind}")
-            found = [e for e in english if re.search(rf"(?<!\w){re.escape(e)}(?!\w)", text)]
+            if kind == "cell":  # a cell may hold free text someone wrote (a dispute's claim)
+                found = [text.strip()] if text.strip() in english else []
+            else:
+                found = [e for e in english if re.search(rf"(?<!\w){re.escape(e)}(?!\w)", text)]
             if found:
                 problems.append(f"{view}: English {found} in {kind} {text[:80]!r}")
     assert not problems, "\n".join(sorted(set(problems)))
@@ -122,3 +161,19 @@ def test_the_check_sees_raw_ids(raw: str) -> None:
     out: list[tuple[str, str]] = []
     assert RAW_ID.findall(NOT_WORDS.sub(" ", f"Tiêu chí {raw}")) == [raw]
     assert not out
+
+
+def test_codes_and_dispute_changes_read_in_vietnamese() -> None:
+    from types import SimpleNamespace
+
+    from dashboard.i18n import t
+    from dashboard.labels import coder_codes, dispute_change
+
+    assert coder_codes("lan: substantive, minh: refusal", "vi") == "lan: thực chất, minh: từ chối"
+    vi = SimpleNamespace(lang="vi", t=lambda key, **fmt: t(key, "vi", **fmt))
+    change = "score override 01/contact_email: c -> a (applied by the next pobi score)"
+    assert dispute_change(change, vi).startswith("điều chỉnh điểm 01/contact_email: c → a")
+    assert dispute_change("finding #7 marked rejected (no longer counts)", vi).startswith(
+        "phát hiện số 7"
+    )
+    assert dispute_change("none", vi) == "none"  # another shape: shown as it is
