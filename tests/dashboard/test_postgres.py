@@ -30,7 +30,13 @@ def test_every_query_and_write_on_postgresql(
     assert len(queries.rates_by_region(url, v, "2026")) == 12
     assert len(queries.trends(url, v)) == 1 and not queries.province_trends(url, v).empty
     for name in queries.EXPORT_TABLES:
-        assert len(queries.export_table(url, v, "2026", name)) > 0, name
+        table = queries.export_table(url, v, "2026", name)
+        if name in queries.CORE_TABLE_COLUMNS:
+            # the seed has no budget documents, blind codes or disputes: the query still runs on
+            # PostgreSQL and gives the contract's columns (their rows: tests/dashboard/test_documents.py)
+            assert tuple(table.columns) == queries.CORE_TABLE_COLUMNS[name], name
+        else:
+            assert len(table) > 0, name
     assert len(queries.province_scores(url, v, "2026", "01")) == 6
     assert not queries.province_findings(url, v, "2026", "01").empty
     assert not queries.province_requests(url, v, "2026", "01").empty
