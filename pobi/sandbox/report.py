@@ -148,8 +148,20 @@ def demo_report(
         for kind in ("portal", "finance")
         for channel in ("qa_section", "email", "info_access", "feedback_form")
     }
-    ranks = _rows(exports / "rankings.csv")
+    all_ranks = _rows(exports / "rankings.csv")
+    # rankings.csv ranks every index (participation, transparency): each is counted on its own
+    ranks = [r for r in all_ranks if r.get("rubric", "").startswith("participation")]
+    ranks.sort(key=lambda r: int(r["rank"]))
     report["bands"] = dict(sorted(Counter(r["band"] for r in ranks if r["band"]).items()))
+    report["bands_transparency"] = dict(
+        sorted(
+            Counter(
+                r["band"]
+                for r in all_ranks
+                if r["band"] and r.get("rubric", "").startswith("transparency")
+            ).items()
+        )
+    )
     report["top"] = [(r["rank"], r["province_name"], r["index"], r["band"]) for r in ranks[:3]]
     report["bottom"] = [(r["rank"], r["province_name"], r["index"], r["band"]) for r in ranks[-3:]]
     report["era"] = era.value
@@ -203,8 +215,10 @@ def print_report(console: Console, report: dict[str, Any], *, home: Path, export
             )
     console.print(head)
     console.print(
-        "Bands: "
+        "Bands (participation index): "
         + ", ".join(f"{b}: {n}" for b, n in report["bands"].items())
+        + "; transparency index: "
+        + (", ".join(f"{b}: {n}" for b, n in report.get("bands_transparency", {}).items()) or "—")
         + ".  Top: "
         + "; ".join(f"{r[1]} {r[2]} ({r[3]})" for r in report["top"])
     )
