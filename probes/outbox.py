@@ -39,6 +39,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -544,73 +545,98 @@ async def _send_one(
                 "the evidence file was altered; nothing was sent.",
                 hint="pobi evidence verify",
             )
+    journal = Journal(
+        load=lambda s: s.get(ProbeRequest, rid),
+        move=transition,
+        note=lambda s, detail: s.add(
+            RequestEvent(
+                request_id=rid,
+                from_state=S.SENDING.value,
+                to_state=S.SENDING.value,
+                detail=detail,
+                at=now(),
+            )
+        ),
+    )
+    return await submit_journaled(
+        store, cfg, journal, submission, limiter, envelope_from, recipient, raw
+    )
+
+
+@dataclass(frozen=True)
+class Journal:
+    """How the attempt loop reads and moves the row it sends for: a request's
+    (``ProbeRequest`` + ``RequestEvent``) or a reminder's (``RequestWave`` + ``WaveEvent``)."""
+
+    load: Callable[[Session], Any]  # the row, in this session
+    move: Callable[[Session, Any, RequestState, str], None]  # a journaled state transition
+    note: Callable[[Session, str], None]  # a sending -> sending event with this detail
+
+
+async def submit_journaled(
+    store: Store,
+    cfg: Config,
+    journal: Journal,
+    submission: Submission,
+    limiter: RateLimiter,
+    envelope_from: str,
+    recipient: str,
+    raw: bytes,
+) -> tuple[SendOutcome, str]:
+    """Hand one stored message to the server, every step journaled before it happens (the
+    exactly-once protocol above): queued -> sending, the DATA mark, then sent / rejected /
+    unknown, or queued again with backoff on a temporary failure until the retries run out."""
     max_retries = max(0, cfg.smtp.max_retries)
     for k in range(max_retries + 1):
         await limiter.wait()
         with store.session() as s:
-            req = s.get(ProbeRequest, rid)
-            assert req is not None
-            req.attempts += 1
-            transition(
-                s, req, S.SENDING, f"attempt {req.attempts}: submitting to {submission.where}"
+            row = journal.load(s)
+            assert row is not None
+            row.attempts += 1
+            journal.move(
+                s, row, S.SENDING, f"attempt {row.attempts}: submitting to {submission.where}"
             )
 
         async def mark() -> None:
             with store.session() as s:
-                s.add(
-                    RequestEvent(
-                        request_id=rid,
-                        from_state=S.SENDING.value,
-                        to_state=S.SENDING.value,
-                        detail=DATA_MARK,
-                        at=now(),
-                    )
-                )
+                journal.note(s, DATA_MARK)
 
         try:
             attempt = await submission.send(envelope_from, recipient, raw, before_data=mark)
         except ExternalServiceError as exc:
             with store.session() as s:
-                req = s.get(ProbeRequest, rid)
-                assert req is not None
-                req.last_error = str(exc)
-                transition(s, req, S.QUEUED, f"not sent (server unreachable): {exc}")
+                row = journal.load(s)
+                assert row is not None
+                row.last_error = str(exc)
+                journal.move(s, row, S.QUEUED, f"not sent (server unreachable): {exc}")
             raise
         with store.session() as s:
-            req = s.get(ProbeRequest, rid)
-            assert req is not None
+            row = journal.load(s)
+            assert row is not None
             if attempt.outcome is SendOutcome.ACCEPTED:
-                req.sent_at, req.last_error = now(), ""
-                transition(s, req, S.SENT, f"accepted: {attempt.detail}")
+                row.sent_at, row.last_error = now(), ""
+                journal.move(s, row, S.SENT, f"accepted: {attempt.detail}")
                 return attempt.outcome, attempt.detail
-            req.last_error = attempt.detail
+            row.last_error = attempt.detail
             if attempt.outcome is SendOutcome.PERMANENT:
-                transition(s, req, S.REJECTED, f"rejected: {attempt.detail}")
+                journal.move(s, row, S.REJECTED, f"rejected: {attempt.detail}")
                 return attempt.outcome, attempt.detail
             if attempt.outcome is SendOutcome.UNKNOWN:
-                s.add(
-                    RequestEvent(
-                        request_id=rid,
-                        from_state=S.SENDING.value,
-                        to_state=S.SENDING.value,
-                        detail=f"DATA outcome unknown: {attempt.detail}",
-                        at=now(),
-                    )
-                )
+                journal.note(s, f"DATA outcome unknown: {attempt.detail}")
                 return attempt.outcome, attempt.detail
             if k < max_retries:
                 delay = limiter.interval * (2**k)
-                transition(
+                journal.move(
                     s,
-                    req,
+                    row,
                     S.QUEUED,
                     f"temporary failure: {attempt.detail}; retry {k + 1} of {max_retries} "
                     f"in {delay:.1f} s",
                 )
             else:
-                transition(
+                journal.move(
                     s,
-                    req,
+                    row,
                     S.FAILED,
                     f"temporary failure: {attempt.detail}; {max_retries} retries exhausted",
                 )

@@ -17,7 +17,6 @@ was already sent is refused.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from pobi.clock import VN_TZ, aware, now
 from pobi.config import Config
-from pobi.errors import EvidenceError, ExternalServiceError, InputError, PobiError, StateError
+from pobi.errors import EvidenceError, InputError, PobiError, StateError
 from pobi.evidence import EvidenceStore, record, sha256_bytes
 from pobi.models import ReplyKind, RequestChannel, RequestState, SendOutcome
 from pobi.registry import provinces
@@ -42,7 +41,13 @@ from pobi.store import Store
 from pobi.store.tables import Message, ProbeRequest, RequestWave, WaveEvent
 from pobi.workdays import Calendar
 from probes.law import law_in_force
-from probes.outbox import DATA_MARK, RateLimiter, SendReport, outbox_dir
+from probes.outbox import (
+    Journal,
+    RateLimiter,
+    SendReport,
+    outbox_dir,
+    submit_journaled,
+)
 from probes.smtp import Submission
 from probes.template import TEMPLATES, load_template, require_requester
 
@@ -459,68 +464,23 @@ async def _send_one(
                 f"The stored reminder of {rid} does not match its hash; nothing was sent.",
                 hint="pobi evidence verify",
             )
-    max_retries = max(0, cfg.smtp.max_retries)
-    for k in range(max_retries + 1):
-        await limiter.wait()
-        with store.session() as s:
-            row = s.get(RequestWave, pk)
-            assert row is not None
-            row.attempts += 1
-            wave_transition(
-                s, row, S.SENDING, f"attempt {row.attempts}: submitting to {submission.where}"
+    journal = Journal(
+        load=lambda s: s.get(RequestWave, pk),
+        move=wave_transition,
+        note=lambda s, detail: s.add(
+            WaveEvent(
+                wave_pk=pk,
+                from_state=S.SENDING.value,
+                to_state=S.SENDING.value,
+                detail=detail,
+                at=now(),
             )
-
-        async def mark() -> None:
-            with store.session() as s:
-                s.add(
-                    WaveEvent(
-                        wave_pk=pk,
-                        from_state=S.SENDING.value,
-                        to_state=S.SENDING.value,
-                        detail=DATA_MARK,
-                        at=now(),
-                    )
-                )
-
-        try:
-            attempt = await submission.send(envelope_from, recipient, raw, before_data=mark)
-        except ExternalServiceError as exc:
-            with store.session() as s:
-                row = s.get(RequestWave, pk)
-                assert row is not None
-                row.last_error = str(exc)
-                wave_transition(s, row, S.QUEUED, f"not sent (server unreachable): {exc}")
-            raise
-        with store.session() as s:
-            row = s.get(RequestWave, pk)
-            assert row is not None
-            if attempt.outcome is SendOutcome.ACCEPTED:
-                row.sent_at, row.last_error = now(), ""
-                wave_transition(s, row, S.SENT, f"accepted: {attempt.detail}")
-                return rid, attempt.outcome, attempt.detail
-            row.last_error = attempt.detail
-            if attempt.outcome is SendOutcome.PERMANENT:
-                wave_transition(s, row, S.REJECTED, f"rejected: {attempt.detail}")
-                return rid, attempt.outcome, attempt.detail
-            if attempt.outcome is SendOutcome.UNKNOWN:
-                s.add(
-                    WaveEvent(
-                        wave_pk=pk,
-                        from_state=S.SENDING.value,
-                        to_state=S.SENDING.value,
-                        detail=f"DATA outcome unknown: {attempt.detail}",
-                        at=now(),
-                    )
-                )
-                return rid, attempt.outcome, attempt.detail
-            if k < max_retries:
-                delay = limiter.interval * (2**k)
-                wave_transition(s, row, S.QUEUED, f"temporary failure: {attempt.detail}")
-            else:
-                wave_transition(s, row, S.FAILED, f"temporary failure: {attempt.detail}")
-                return rid, attempt.outcome, attempt.detail
-        await asyncio.sleep(delay)
-    raise AssertionError("unreachable")
+        ),
+    )
+    outcome, detail = await submit_journaled(
+        store, cfg, journal, submission, limiter, envelope_from, recipient, raw
+    )
+    return rid, outcome, detail
 
 
 def requeue_failed(session: Session, plan: WavePlan) -> int:
