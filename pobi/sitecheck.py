@@ -50,6 +50,7 @@ from pobi.registry import (
 )
 
 MAX_REDIRECTS = 10
+ROBOTS_REDIRECTS = 5  # RFC 9309 §2.3.1.2: follow at least five
 MAX_BYTES = 2_000_000
 TEXT_CHARS = 200_000
 FINANCE_HEAD_CHARS = 3000  # a finance site names "Sở Tài chính" in its title or this much text
@@ -263,26 +264,46 @@ class Session:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         if key not in self.robots:
-            try:
-                answer = self.get(f"{key}/robots.txt")
-            except Failure as exc:
-                if exc.verdict in (SiteVerdict.GARBAGE,):
-                    self.robots[key] = (None, "robots.txt unreadable: allowed")
-                else:
-                    raise
-            else:
-                if answer.status == 200:
-                    parser = RobotFileParser()
-                    text = answer.body.decode("utf-8", "replace")
-                    parser.parse(text.splitlines())
-                    self.robots[key] = (parser, "robots.txt read")
-                else:
-                    self.robots[key] = (None, f"robots.txt {answer.status}: allowed")
+            self.robots[key] = self._read_robots(key)
         parser, note = self.robots[key]
         if parser is None:
             return True, note
         ok = parser.can_fetch(self.user_agent, url)
-        return ok, "robots.txt allows" if ok else "robots.txt disallows"
+        return ok, f"{note}: allows" if ok else f"{note}: disallows"
+
+    def _read_robots(self, origin: str) -> tuple[RobotFileParser | None, str]:
+        """Fetch ``origin``/robots.txt, following up to :data:`ROBOTS_REDIRECTS` redirects.
+
+        RFC 9309 §2.3.1.2: a crawler follows at least five consecutive redirects for robots.txt,
+        even to another host, and reads the rules it lands on. A 4xx means "no rules" (allowed).
+        A 5xx is also read as "no rules", as the crawl (Scrapy's robots middleware) reads it, so
+        that ``sites verify`` and ``pobi crawl`` agree on what they may fetch.
+        """
+        where = f"{origin}/robots.txt"
+        seen = [where]
+        for _ in range(ROBOTS_REDIRECTS + 1):
+            try:
+                answer = self.get(where)
+            except Failure as exc:
+                if exc.verdict == SiteVerdict.GARBAGE or len(seen) > 1:
+                    # garbage, or a redirect target that cannot be reached: no rules to obey
+                    return None, f"robots.txt unreadable ({exc.detail[:80]}): allowed"
+                raise
+            location = answer.headers.get("location")
+            if 300 <= answer.status < 400 and location:
+                nxt = urljoin(where, location.strip())
+                if urlsplit(nxt).scheme not in ("http", "https") or nxt in seen:
+                    return None, f"robots.txt redirect loop or bad target ({nxt[:80]}): allowed"
+                seen.append(nxt)
+                where = nxt
+                continue
+            via = f" (via {' -> '.join(seen[1:])})" if len(seen) > 1 else ""
+            if answer.status == 200:
+                parser = RobotFileParser()
+                parser.parse(answer.body.decode("utf-8", "replace").splitlines())
+                return parser, f"robots.txt read{via}"
+            return None, f"robots.txt {answer.status}{via}: allowed"
+        return None, f"robots.txt: more than {ROBOTS_REDIRECTS} redirects: allowed"
 
 
 # --------------------------------------------------------------------------- page reading

@@ -200,6 +200,56 @@ def test_garbage_loop_endless_robots_and_http_errors_are_verdicts(started) -> No
     assert time.monotonic() - t0 < 12  # every host bounded by its 3 s
 
 
+def test_robots_txt_redirects_are_followed_across_hosts(started) -> None:  # type: ignore[no-untyped-def]
+    """RFC 9309 §2.3.1.2: a redirected robots.txt is read where it lands (even on another host)."""
+    rules = start(
+        started,
+        Host(
+            "tuyenquang.gov.vn", {"/": page("Tuyên Quang")}, robots="User-agent: *\nDisallow: /\n"
+        ),
+    )
+    moved = start(
+        started,
+        Host(
+            "hagiang.gov.vn",
+            {"/robots.txt": redirect(f"{rules.url}robots.txt"), "/": page("Hà Giang")},
+        ),
+    )
+    hop = start(
+        started,
+        Host(
+            "caobang.gov.vn",
+            {
+                "/robots.txt": redirect("/r1"),
+                "/r1": redirect("/r2"),
+                "/r2": (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /x\n"),
+                "/": page("Cao Bằng"),
+            },
+        ),
+    )
+    looping = start(
+        started,
+        Host(
+            "laocai.gov.vn",
+            {"/robots.txt": redirect("/r1"), "/r1": redirect("/robots.txt"), "/": page("Lào Cai")},
+        ),
+    )
+    results = run(
+        started,
+        [
+            ("legacy", "02", moved.url, SiteKind.PORTAL),
+            ("legacy", "04", hop.url, SiteKind.PORTAL),
+            ("legacy", "10", looping.url, SiteKind.PORTAL),
+        ],
+    )
+    got = {r.province_code: r for r in results}
+    assert got["02"].verdict == SiteVerdict.BLOCKED and "disallows" in got["02"].detail, got["02"]
+    assert "/" not in moved.hits and rules.hits == ["/robots.txt"]  # rules read on the other host
+    assert got["04"].verdict == SiteVerdict.OK and "via" in got["04"].robots, got["04"]
+    assert hop.hits[:3] == ["/robots.txt", "/r1", "/r2"]
+    assert got["10"].verdict == SiteVerdict.OK and "loop" in got["10"].robots, got["10"]
+
+
 def test_updated_rows_keep_the_old_value_in_the_note() -> None:
     from datetime import date
 

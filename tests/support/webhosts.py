@@ -77,7 +77,7 @@ class Host:
             def do_GET(self) -> None:
                 host.hits.append(self.path)
                 path = urlsplit(self.path).path
-                if path == "/robots.txt":
+                if path == "/robots.txt" and path not in host.routes:
                     if host.robots:
                         self._send(200, {"Content-Type": "text/plain"}, host.robots.encode())
                     else:
