@@ -156,7 +156,8 @@ class DocumentSettings:
     # usual date of the event (MM-DD; 'prev' = the year before the fiscal year, 'next' = after)
     council_session: str = "prev-12-10"  # the council decides the estimate by 10 December
     papers_to_delegates: str = "prev-11-25"  # UNVERIFIED: estimate papers sent to delegates
-    final_accounts_session: str = "next-12-10"  # UNVERIFIED: council approves final accounts
+    # the council approves final accounts before 31 Dec of the next year (Law 83/2015 Art. 69(5));
+    final_accounts_session: str = "next-12-10"  # the usual date within that: UNVERIFIED
     # Circular 343/2016/TT-BTC forms ("Biểu số NN/CK-NSNN") each document should contain.
     # UNVERIFIED against the Circular's annex. Corroborated (not verified) for 46, 48, 62, 63,
     # 64 by the form codes the Ministry of Finance portal ckns.mof.gov.vn files provinces'
