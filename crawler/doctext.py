@@ -324,11 +324,15 @@ def _xls(data: bytes, max_chars: int) -> Extracted:
 
     try:
         book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
-    except xlrd.XLRDError as exc:
+    except Exception as exc:  # XLRDError, a damaged compound file, malformed UTF-16 names, ...
         if "encrypt" in str(exc).lower():
             return Extracted("xls", DocFormat.UNREADABLE, problem=f"encrypted XLS: {exc}"[:300])
         rough = _ole(data, "xls", max_chars)
-        rough.problem = f"xlrd could not read it ({exc}); text taken from UTF-16 runs"[:300]
+        if not rough.text.strip():
+            rough.format = DocFormat.UNREADABLE
+        rough.problem = (
+            f"xlrd could not read it ({type(exc).__name__}: {exc}); text taken from UTF-16 runs"
+        )[:300]
         return rough
     try:
         parts: list[str] = []
