@@ -166,6 +166,10 @@ _RULES = re.compile(
     r"|\bnguyen tac tieu chi\b|\bphan cap nguon thu\b|\bty le phan tram phan chia\b"
 )
 
+# reports on the publication itself: "Tình hình thực hiện công khai dự toán ngân sách nhà nước năm
+# 2023 của tỉnh …", "Kết quả thực hiện công khai ngân sách" (a summary of who published, not a budget)
+_ABOUT_PUBLICATION = re.compile(r"\b(?:tinh hinh|ket qua) (?:thuc hien )?cong khai\b")
+
 _BUDGET_WORDS = re.compile(r"\b(?:du toan|quyet toan|thuc hien|ngan sach|nsnn|nsdp)\b")
 
 
@@ -290,6 +294,14 @@ def classify(title: str, file_name: str, text: str = "") -> Classification:
         if kind is not None:
             doc_type, decided_by, folded_decider = kind, name, folded
             reasons.append(f"type {kind.value} from the {name.replace('_', ' ')}: '{why}'")
+            if kind in _BUDGET_TYPES and (meta := _ABOUT_PUBLICATION.search(folded)):
+                doc_type, period_hint = DocType.OTHER, ""
+                reasons.insert(
+                    0,
+                    f"type other from the {name.replace('_', ' ')}: a report on the publication, "
+                    f"not the budget ('{meta.group()}'; it would otherwise be {kind.value})",
+                )
+                break
             if kind in _BUDGET_TYPES and (rule := _RULES.search(folded)):
                 doc_type, period_hint = DocType.OTHER, ""
                 reasons.insert(

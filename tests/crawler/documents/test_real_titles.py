@@ -1,13 +1,15 @@
 """The document-type classifier on REAL titles and file names (tests/crawler/documents/real_titles).
 
-25 titles / file names of budget documents, news and regulations as published on Vietnamese
+28 titles / file names of budget documents, news and regulations as published on Vietnamese
 provincial portals, legal databases and newspapers, labelled by hand before the classifier was run
 on them (see the README there for provenance and the commit order). Split by source province:
 the development part was used to find and fix weaknesses, the test part was not looked at for that.
 
-First run (before any fix): development 11/13, test 10/12 types right. After fixing the two
+Batch 1 (25), first run: development 11/13, test 10/12 types right; after fixing the two
 weaknesses seen on development (rules about budgets; budget words without a fiscal year): 13/13
-and 11/12. The floors below are the measured values; a change that loses a title fails here.
+and 11/12. Batch 2 (3 more), first run: 2 of 3 right; the miss (dev: a report on how the budget
+was published) was fixed. Now 15/15 and 12/13. The floors below are the measured values; a change
+that loses a title fails here.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from pobi.models import DocType
 
 SET = Path(__file__).parent / "real_titles" / "titles.csv"
 FLOORS = {  # part: (types right, years right, periods right) as measured
-    "dev": (13, 6, 6),
-    "test": (11, 4, 3),
+    "dev": (15, 7, 7),
+    "test": (12, 4, 3),
 }
 
 
@@ -35,7 +37,7 @@ def rows(split: str) -> list[dict[str, str]]:
 def test_the_set_is_labelled_and_sourced() -> None:
     with SET.open(encoding="utf-8", newline="") as f:
         all_rows = list(csv.DictReader(f))
-    assert len(all_rows) == 25
+    assert len(all_rows) == 28
     kinds = {d.value for d in DocType}
     for r in all_rows:
         assert r["split"] in FLOORS, r["id"]
