@@ -8,8 +8,11 @@ time up to ``max_pages`` (and no further once ``max_chars`` of text are kept and
 ``max_chars`` (whatever the file's size, which the crawler's download limit caps).
 
 Formats (:class:`pobi.models.DocFormat`): ``table`` for spreadsheets, ``text`` for PDF/DOC/DOCX
-with a text layer, ``scanned`` for a PDF whose pages carry (almost) no text, ``archive`` for ZIP and
-RAR bundles (ZIP members are read, RAR members are not: no free RAR reader is installed here).
+with a text layer, ``scanned`` for a PDF whose pages carry (almost) no text, ``archive`` for ZIP,
+RAR and 7z bundles, whose members are read like any document (ZIP with :mod:`zipfile`, RAR and 7z
+with libarchive through ``libarchive-c``). Legacy Office files: ``.xls`` with xlrd, ``.doc`` with
+antiword (Debian package ``antiword``); when antiword is missing or refuses a file, the UTF-16
+text runs are taken instead and ``problem`` says so.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from __future__ import annotations
 import io
 import logging
 import re
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -91,14 +97,14 @@ def kind_from_media(content_type: str) -> str:
 def sniff(data: bytes, hint: str = "") -> str:
     """The kind of file from its bytes (``hint``: the kind the URL or Content-Type suggests)."""
     head = data[:8]
-    if data[:1024].lstrip().startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+    if data[:1024].lstrip().startswith(b"%PDF"):
         return "pdf"
     if head.startswith(b"Rar!\x1a\x07"):
         return "rar"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "7z"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return hint if hint in ("doc", "xls") else "doc"
+        return _ole_kind(data, hint)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -120,6 +126,8 @@ def sniff(data: bytes, hint: str = "") -> str:
             if "text" in mime:
                 return "odt"
         return "zip"
+    if b"%PDF-" in data[:1024]:  # a PDF behind some junk (after the containers: a bundle's
+        return "pdf"  # first member may be a PDF)
     if hint == "csv":
         return "csv"
     return "unknown"
@@ -141,8 +149,10 @@ def read(
             return _docx(data, max_chars)
         if kind == "xlsx":
             return _xlsx(data, max_chars)
-        if kind in ("doc", "xls"):
-            return _ole(data, kind, max_chars)
+        if kind == "xls":
+            return _xls(data, max_chars)
+        if kind == "doc":
+            return _doc(data, max_chars)
         if kind in ("ods", "odt"):
             return _odf(data, kind, max_chars)
         if kind == "csv":
@@ -151,11 +161,7 @@ def read(
         if kind == "zip":
             return _zip(data, max_chars, max_pages, _depth)
         if kind in ("rar", "7z"):
-            return Extracted(
-                kind,
-                DocFormat.ARCHIVE,
-                problem=f"{kind.upper()} bundle: members not read (no reader installed)",
-            )
+            return _bundle(data, kind, max_chars, max_pages, _depth)
     except Exception as exc:  # a hostile or broken file must not stop the crawl
         return Extracted(kind, DocFormat.UNREADABLE, problem=f"{type(exc).__name__}: {exc}"[:300])
     return Extracted(kind, DocFormat.UNREADABLE, problem="not a document format pobi reads")
@@ -275,8 +281,8 @@ _UTF16_RUN = re.compile(rb"(?:[\x20-\x7e\xc0-\xff][\x00]|[\x00-\xff][\x1e\x01]){
 
 
 def _ole(data: bytes, kind: str, max_chars: int) -> Extracted:
-    """Legacy Word/Excel (OLE2): no reader is installed, so the UTF-16 text runs are taken
-    (enough for titles, dates and form numbers; the layout is lost)."""
+    """Legacy Word/Excel (OLE2) read roughly, when neither xlrd nor antiword could: the UTF-16
+    text runs (enough for titles, dates and form numbers; the layout is lost)."""
     runs = []
     size = 0
     for m in _UTF16_RUN.finditer(data):
@@ -294,6 +300,174 @@ def _ole(data: bytes, kind: str, max_chars: int) -> Extracted:
     if not text.strip() and kind == "doc":
         fmt = DocFormat.UNREADABLE
     return Extracted(kind, fmt, text, problem=problem)
+
+
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
+_BOOK_STREAMS = ("Workbook".encode("utf-16-le"), "Book\x00".encode("utf-16-le"))
+
+
+def _ole_kind(data: bytes, hint: str) -> str:
+    """An OLE2 container is a .doc or an .xls: its directory names the stream ('WordDocument',
+    'Workbook' / 'Book'); the URL's or server's hint only breaks a tie."""
+    word = _WORD_STREAM in data
+    book = any(name in data for name in _BOOK_STREAMS)
+    if word and not book:
+        return "doc"
+    if book and not word:
+        return "xls"
+    return hint if hint in ("doc", "xls") else "doc"
+
+
+def _xls(data: bytes, max_chars: int) -> Extracted:
+    """Excel 97-2003 (BIFF) with xlrd; a file xlrd refuses is read roughly (UTF-16 runs)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+    except Exception as exc:  # XLRDError, a damaged compound file, malformed UTF-16 names, ...
+        if "encrypt" in str(exc).lower():
+            return Extracted("xls", DocFormat.UNREADABLE, problem=f"encrypted XLS: {exc}"[:300])
+        rough = _ole(data, "xls", max_chars)
+        if not rough.text.strip():
+            rough.format = DocFormat.UNREADABLE
+        rough.problem = (
+            f"xlrd could not read it ({type(exc).__name__}: {exc}); text taken from UTF-16 runs"
+        )[:300]
+        return rough
+    try:
+        parts: list[str] = []
+        size = 0
+        names = book.sheet_names()
+        for i, name in enumerate(names):
+            if size >= max_chars:
+                break
+            sheet = book.sheet_by_index(i)
+            parts.append(f"[{name}]")
+            for r in range(sheet.nrows):
+                if size >= max_chars:
+                    break
+                cells = [_cell_text(v) for v in sheet.row_values(r)]
+                cells = [c for c in cells if c]
+                if cells:
+                    line = "\t".join(cells)
+                    parts.append(line)
+                    size += len(line) + 1
+            book.unload_sheet(i)
+    finally:
+        book.release_resources()
+    return Extracted("xls", DocFormat.TABLE, "\n".join(parts)[:max_chars], len(names), len(names))
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+ANTIWORD_SECONDS = 60
+
+
+def _doc(data: bytes, max_chars: int) -> Extracted:
+    """Word 97-2003 with antiword (UTF-8 out); without it, or when it refuses, UTF-16 runs."""
+    exe = shutil.which("antiword")
+    why = "antiword not installed"
+    if exe:
+        with tempfile.NamedTemporaryFile(suffix=".doc") as tmp:
+            tmp_name = tmp.name
+            tmp.write(data)
+            tmp.flush()
+            try:
+                done = subprocess.run(
+                    [exe, "-m", "UTF-8.txt", "-w", "0", tmp.name],
+                    capture_output=True,
+                    timeout=ANTIWORD_SECONDS,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                done = None
+                why = f"antiword gave up after {ANTIWORD_SECONDS} s"
+        if done is not None:
+            text = done.stdout.decode("utf-8", "replace")[:max_chars]
+            err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            if done.returncode == 0 and text.strip():
+                return Extracted("doc", DocFormat.TEXT, text, 1, 1)
+            if done.returncode < 0:
+                why = f"antiword crashed (signal {-done.returncode})"
+            else:
+                why = "antiword: " + (err[0] if err else f"exit {done.returncode}, no text")
+            why = why.replace(tmp_name, "the file")
+            if "encrypt" in why.lower():
+                return Extracted(
+                    "doc", DocFormat.UNREADABLE, problem=f"encrypted DOC ({why})"[:300]
+                )
+    rough = _ole(data, "doc", max_chars)
+    rough.problem = (f"{why}; text taken from UTF-16 runs" + (
+        f" ({rough.problem})" if rough.problem else ""))[:300]  # fmt: skip
+    return rough
+
+
+def _bundle(data: bytes, kind: str, max_chars: int, max_pages: int, depth: int) -> Extracted:
+    """RAR (4 and 5) and 7z bundles with libarchive: members read like any document."""
+    try:
+        import libarchive
+        from libarchive.exception import ArchiveError
+    except (ImportError, OSError) as exc:  # the library or the system libarchive is missing
+        return Extracted(kind, DocFormat.ARCHIVE, problem=f"members not read: {exc}"[:300])
+    names: list[str] = []
+    parts: list[str] = []
+    problems: list[str] = []
+    size = 0
+    cap = 4 * len(data) + 50_000_000  # more than this is a bomb
+    try:
+        with libarchive.memory_reader(data) as archive:
+            for entry in archive:
+                if not entry.isfile:
+                    continue
+                name = entry.pathname or "?"
+                names.append(name)
+                if depth >= 1 or size >= max_chars or len(parts) >= MAX_MEMBERS:
+                    continue  # still listed; libarchive skips the member's data
+                if entry.size is not None and entry.size > cap:
+                    problems.append(f"{name}: skipped (expands to {entry.size} bytes)")
+                    continue
+                buf = bytearray()
+                try:
+                    for block in entry.get_blocks():
+                        buf += block
+                        if len(buf) > cap:
+                            raise ValueError(f"expands beyond {cap} bytes")
+                except (ArchiveError, ValueError) as exc:
+                    problems.append(f"{name}: {_archive_error(exc)}"[:120])  # encrypted, bad data
+                    continue
+                got = read(bytes(buf), hint=kind_from_name(name), max_chars=max_chars - size,
+                           max_pages=max_pages, _depth=depth + 1)  # fmt: skip
+                parts.append(f"[{name}] ({got.format.value})\n{got.text}")
+                size += len(got.text) + len(name) + 4
+    except ArchiveError as exc:
+        if not names:
+            return Extracted(
+                kind, DocFormat.UNREADABLE, problem=f"corrupt {kind.upper()}: {_archive_error(exc)}"[:300]
+            )  # fmt: skip
+        problems.append(f"stopped after {len(names)} member(s): {_archive_error(exc)}")
+    if not names:
+        return Extracted(kind, DocFormat.UNREADABLE, problem=f"{kind.upper()}: no member found "
+                         "(empty, truncated or damaged)")  # fmt: skip
+    return Extracted(
+        kind,
+        DocFormat.ARCHIVE,
+        "\n".join(parts)[:max_chars],
+        len(names),
+        len(parts),
+        "; ".join(problems)[:300],
+        names,
+    )
+
+
+def _archive_error(exc: Exception) -> str:
+    msg = getattr(exc, "msg", None) or str(exc)
+    if not msg or msg.startswith("None"):
+        return "truncated or damaged archive"
+    return str(msg).split(" (errno=")[0]
 
 
 def _odf(data: bytes, kind: str, max_chars: int) -> Extracted:

@@ -159,6 +159,17 @@ _BUDGET_TYPES = {
 }  # fmt: skip
 
 
+# rules about budgets, not budgets: "Ban hành Quy chế xem xét, quyết định dự toán …", "Quy định
+# phân cấp nguồn thu, nhiệm vụ chi …", "… định mức phân bổ dự toán …", "nguyên tắc, tiêu chí …"
+_RULES = re.compile(
+    r"\bban hanh (?:kem theo )?quy (?:che|dinh)\b|\bquy che\b|\bdinh muc phan bo\b"
+    r"|\bnguyen tac tieu chi\b|\bphan cap nguon thu\b|\bty le phan tram phan chia\b"
+)
+
+# reports on the publication itself: "Tình hình thực hiện công khai dự toán ngân sách nhà nước năm
+# 2023 của tỉnh …", "Kết quả thực hiện công khai ngân sách" (a summary of who published, not a budget)
+_ABOUT_PUBLICATION = re.compile(r"\b(?:tinh hinh|ket qua) (?:thuc hien )?cong khai\b")
+
 _BUDGET_WORDS = re.compile(r"\b(?:du toan|quyet toan|thuc hien|ngan sach|nsnn|nsdp)\b")
 
 
@@ -283,6 +294,22 @@ def classify(title: str, file_name: str, text: str = "") -> Classification:
         if kind is not None:
             doc_type, decided_by, folded_decider = kind, name, folded
             reasons.append(f"type {kind.value} from the {name.replace('_', ' ')}: '{why}'")
+            if kind in _BUDGET_TYPES and (meta := _ABOUT_PUBLICATION.search(folded)):
+                doc_type, period_hint = DocType.OTHER, ""
+                reasons.insert(
+                    0,
+                    f"type other from the {name.replace('_', ' ')}: a report on the publication, "
+                    f"not the budget ('{meta.group()}'; it would otherwise be {kind.value})",
+                )
+                break
+            if kind in _BUDGET_TYPES and (rule := _RULES.search(folded)):
+                doc_type, period_hint = DocType.OTHER, ""
+                reasons.insert(
+                    0,
+                    f"type other from the {name.replace('_', ' ')}: a rule about budgets, not a "
+                    f"budget ('{rule.group()}'; it would otherwise be {kind.value})",
+                )
+                break
             if kind in _BUDGET_TYPES and (owner := _agency(folded)):
                 doc_type, period_hint = DocType.OTHER, ""
                 reasons.insert(
@@ -326,6 +353,15 @@ def classify(title: str, file_name: str, text: str = "") -> Classification:
                 break
     if year is not None:
         reasons.append(f"fiscal year {year} from the {year_from.replace('_', ' ')}")
+    elif doc_type in _BUDGET_TYPES:
+        # a budget publication names its year; budget words without one are news ("HĐND … hủy
+        # dự toán 266 công trình"), notices or rules, and could not be placed in a round anyway
+        reasons.insert(
+            0,
+            f"type other: budget words but no fiscal year in the title, the file name or the text "
+            f"(it would otherwise be {doc_type.value})",
+        )
+        doc_type, period, period_hint = DocType.OTHER, "", ""
     else:
         reasons.append("fiscal year unknown")
     if doc_type == DocType.EXECUTION_QUARTERLY and not period:

@@ -135,23 +135,35 @@ class DocumentSettings:
 
     max_document_bytes: int = 50_000_000  # larger files are recorded as too_large, not fetched
     max_pdf_pages: int = 400  # pages read for text (the file is archived whole)
-    # Law 83/2015/QH13 Art. 15(4) / Circular 343/2016/TT-BTC (as amended by 90/2018/TT-BTC)
-    estimate_proposed_working_days: int = 5  # after the papers go to the council's delegates
-    estimate_approved_days: int = 30  # after the decision is issued
-    execution_period_days: int = 15  # after the quarter / six months / nine months end
-    execution_annual_days: int = 30  # UNVERIFIED: after the year-end council session
-    final_accounts_approved_days: int = 30  # after the approval is issued
-    final_accounts_proposed_working_days: int = 5
+    # Sources, per value, in docs/documents.md §4 ("Deadlines: what was checked"). Checked:
+    # Decree 163/2016/NĐ-CP Art. 49 (timing of budget publication under Law 83/2015/QH13),
+    # read through a secondary page quoting it (thuviennhadat.vn, 2024); the Circular
+    # 343/2016/TT-BTC text itself was still not reachable. UNVERIFIED marks the rest.
+    estimate_proposed_working_days: int = 5  # Decree 163 Art. 49: 5 working days after the
+    # People's Committee sends the papers to the Council's delegates
+    estimate_approved_days: int = 30  # Decree 163 Art. 49: 30 days after the decision is issued
+    execution_period_days: int = 15  # Decree 163 Art. 49: 15 days after the quarter / 6 months
+    # Decree 163 Art. 49: the annual execution report is published WHEN the People's Committee
+    # submits it to the Council, i.e. with the next year's estimate papers (0 days after
+    # papers_to_delegates of the following fiscal year; was 30 days after the session)
+    execution_annual_days: int = 0
+    final_accounts_approved_days: int = 30  # Decree 163 Art. 49: 30 days after approval issued
+    final_accounts_proposed_working_days: int = 5  # UNVERIFIED (by analogy with the estimate)
     citizen_budget_days: int = 30  # UNVERIFIED: published with the decided estimate
-    audit_report_days: int = 30
-    medium_term_plan_days: int = 30
+    audit_report_days: int = 30  # UNVERIFIED (good practice, not a legal deadline found)
+    medium_term_plan_days: int = 30  # UNVERIFIED (good practice, not a legal deadline found)
     # when a document's own date is unknown or it was never found, the rule is anchored on the
     # usual date of the event (MM-DD; 'prev' = the year before the fiscal year, 'next' = after)
     council_session: str = "prev-12-10"  # the council decides the estimate by 10 December
     papers_to_delegates: str = "prev-11-25"  # UNVERIFIED: estimate papers sent to delegates
-    final_accounts_session: str = "next-12-10"  # UNVERIFIED: council approves final accounts
-    # Circular 343/2016/TT-BTC forms ("Biểu số NN/CK-NSNN") each document should contain
-    # (UNVERIFIED numbers: check them against the Circular's annex; 46 = local budget balance)
+    # the council approves final accounts before 31 Dec of the next year (Law 83/2015 Art. 69(5));
+    final_accounts_session: str = "next-12-10"  # the usual date within that: UNVERIFIED
+    # Circular 343/2016/TT-BTC forms ("Biểu số NN/CK-NSNN") each document should contain.
+    # UNVERIFIED against the Circular's annex. Corroborated (not verified) for 46, 48, 62, 63,
+    # 64 by the form codes the Ministry of Finance portal ckns.mof.gov.vn files provinces'
+    # reports under (recorded by github.com/xuanhaihust/nsnn-budget-crawler: B46 "Cân đối ngân
+    # sách địa phương" and B48/B49 are estimates, B62 balance, B63 revenue, B64/B65 spending are
+    # final accounts). No evidence found for 15-17 (submitted estimate), 47 or 59-61.
     forms_estimate_proposed: list[str] = field(default_factory=lambda: ["15", "16", "17"])
     forms_estimate_approved: list[str] = field(default_factory=lambda: ["46", "47", "48"])
     forms_execution: list[str] = field(default_factory=lambda: ["59", "60", "61"])

@@ -232,7 +232,7 @@ class DocFormat(StrEnum):
     TABLE = "table"  # spreadsheet (XLS/XLSX/ODS/CSV): machine-readable
     TEXT = "text"  # PDF / DOC / DOCX with a text layer
     SCANNED = "scanned"  # PDF whose pages are images only (no text layer)
-    ARCHIVE = "archive"  # ZIP / RAR bundle (members read when ZIP)
+    ARCHIVE = "archive"  # ZIP / RAR / 7z bundle (members read)
     UNREADABLE = "unreadable"  # encrypted, corrupt or of an unknown kind
     TOO_LARGE = "too_large"  # over the size limit: not downloaded
 

@@ -22,7 +22,10 @@ from pobi.models import DocType, Timeliness
 from pobi.workdays import Calendar
 
 NEW_LAW_FROM = 2026
-LAW_OLD = "Luật NSNN 83/2015/QH13 Điều 15; Thông tư 343/2016/TT-BTC (sửa đổi bởi 90/2018/TT-BTC)"
+LAW_OLD = (
+    "Luật NSNN 83/2015/QH13 Điều 15; Nghị định 163/2016/NĐ-CP Điều 49; Thông tư 343/2016/TT-BTC "
+    "(sửa đổi bởi 90/2018/TT-BTC)"
+)
 LAW_NEW = (
     "Luật NSNN 89/2025/QH15 (áp dụng từ năm ngân sách 2026); Thông tư 343/2016/TT-BTC "
     "(sửa đổi bởi 90/2018/TT-BTC) cho đến khi có văn bản thay thế"
@@ -106,8 +109,11 @@ def due_date(
         end = date(fiscal_year, month, day)
         return calendar_days(end, s.execution_period_days, f"the end of {period}", False)
     if kind == DocType.EXECUTION_ANNUAL:
-        session = nominal(s.council_session, fiscal_year + 1)
-        return calendar_days(session, s.execution_annual_days, "the year-end council session", True)
+        # Decree 163/2016/NĐ-CP Art. 49: published when submitted to the Council, i.e. with the
+        # papers for the following year's estimate
+        sent = nominal(s.papers_to_delegates, fiscal_year + 1)
+        return calendar_days(sent, s.execution_annual_days,
+                             "the report went to the Council's delegates", True)  # fmt: skip
     if kind == DocType.ESTIMATE_PROPOSED:
         sent = nominal(s.papers_to_delegates, fiscal_year)
         return working(sent, s.estimate_proposed_working_days, "the papers went to delegates", True)

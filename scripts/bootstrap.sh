@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Bootstrap everything `make test` and `make demo` need, on a fresh machine:
 #   uv (from PyPI if missing), a .venv on Python >= 3.12, the locked dependencies,
-#   and, with --system, the Debian packages tests use (chromium-headless-shell, PostgreSQL, Dovecot, Redis).
+#   and, with --system, the Debian packages tests use (chromium-headless-shell, PostgreSQL, Dovecot, Redis,
+#   libarchive-tools and antiword for budget documents).
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,11 @@ if [ "$want_system" = 1 ]; then
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   # a Unicode TrueType font for the postal letter PDF (fpdf2) and the evidence screenshots
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  # budget documents: RAR/7z bundles (libarchive, read through libarchive-c; bsdtar beside it)
+  # and Word 97-2003 .doc files (antiword)
+  # (libarchive-tools depends on libarchive13, the library libarchive-c loads)
+  command -v bsdtar >/dev/null 2>&1 || missing+=(libarchive-tools)
+  command -v antiword >/dev/null 2>&1 || missing+=(antiword)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "installing Debian packages: ${missing[*]}"

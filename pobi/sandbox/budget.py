@@ -129,8 +129,8 @@ def _deadline(kind: DocType, year: int, period: str) -> date:
         return ends["h1"] + timedelta(days=15)
     if kind == DocType.EXECUTION_NINE_MONTH:
         return ends["9m"] + timedelta(days=15)
-    if kind == DocType.EXECUTION_ANNUAL:
-        return date(year, 12, 10) + timedelta(days=30)
+    if kind == DocType.EXECUTION_ANNUAL:  # when submitted with next year's estimate papers
+        return date(year, 11, 25)
     if kind == DocType.ESTIMATE_PROPOSED:
         return date(year - 1, 12, 2)
     if kind in (DocType.FINAL_ACCOUNTS_APPROVED, DocType.AUDIT_REPORT):

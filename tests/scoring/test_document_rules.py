@@ -130,3 +130,12 @@ def test_bad_document_parameters_are_clear_errors(tmp_path) -> None:
     bad.write_text(text.replace('doc_type = "citizen_budget"', 'doc_type = "budget_of_citizens"'))
     with pytest.raises(InputError, match="doc_type"):
         load_rubric(bad)
+
+
+def test_annual_execution_report_is_due_when_it_goes_to_the_council() -> None:
+    # Decree 163/2016/ND-CP Art. 49: published when the People's Committee submits it to the
+    # Council, i.e. with the next year's estimate papers (nominal 25 November), not 30 days after
+    due = due_date(SETTINGS, CAL, DocType.EXECUTION_ANNUAL, 2024)
+    assert due.due == date(2024, 11, 25) and due.nominal and "delegates" in due.anchor
+    assert "163/2016" in due.legal
+    assert timeliness(due, date(2024, 12, 1), True, date(2025, 1, 1)) == (Timeliness.LATE, 6)
