@@ -468,7 +468,9 @@ def show_cmd(
 
 
 def rekey_cmd(
-    round_id: OptRoundOpt = None,
+    round_id: Annotated[
+        str | None, typer.Option("--round", "-r", help="Only this round (default: every round).")
+    ] = None,
     batch: Annotated[
         int, typer.Option("--batch", min=1, help="Commit after this many messages.")
     ] = 200,
