@@ -51,6 +51,20 @@ def import_cmd(
         typer.Argument(help=".eml files, mbox files, Maildir folders or folders of .eml files."),
     ],
     round_id: RoundOpt,
+    commit_every: Annotated[
+        int,
+        typer.Option(
+            "--commit-every",
+            min=1,
+            help="Commit after this many messages of a file (an interrupted import keeps them).",
+        ),
+    ] = 500,
+    commit_mib: Annotated[
+        int,
+        typer.Option(
+            "--commit-mib", min=1, help="Commit after this many MiB of mail, whichever comes first."
+        ),
+    ] = 64,
 ) -> None:
     """Import replies exported from a mail client or webmail.
 
@@ -62,13 +76,15 @@ def import_cmd(
     file twice stores nothing new: the same bytes, or the same message exported again with other
     bytes (same normalised content: Message-ID, Date, addresses, subject, text, attachments), are
     stored once. A different message that reuses a stored Message-ID is stored and flagged
-    message_id_reused.
+    message_id_reused. A large mbox is committed every 500 messages or 64 MiB: if the import is
+    interrupted, run the same command again; it skips what was stored and goes on.
 
     Example: pobi probe import --round 2026 ~/Downloads/replies.mbox exported/*.eml
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from pobi.rounds import get_round
+    from probes.batches import CommitBatches
     from probes.ingest import ingest_message
     from probes.readers import MailSource, plan_sources
     from probes.rekey import count_keyless
@@ -119,11 +135,14 @@ def import_cmd(
                 row_key(src), {"counts": Counter(), "kinds": Counter(), "methods": Counter()}
             )
             counts, kinds, methods = row["counts"], row["kinds"], row["methods"]
-            with ws.store.session() as s:  # one transaction per file: what is done stays done
+            # A transaction per batch of a file: what is committed stays done if interrupted.
+            with ws.store.session() as s:
+                batches = CommitBatches(s, commit_every, commit_mib * 1024 * 1024)
                 for source, raw in src.messages():
                     r = ingest_message(
                         s, ws.evidence, round_id, raw, source=source, settings=ws.config
                     )
+                    batches.done(len(raw))
                     counts["messages"] += 1
                     totals["messages"] += 1
                     if r.duplicate:
