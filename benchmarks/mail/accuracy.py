@@ -1,6 +1,6 @@
 """Accuracy of the reply classifier on real mail (issue 14): per corpus part, with baselines.
 
-    .venv/bin/python benchmarks/mail/accuracy.py [--baselines] [--errors] [--external DIR]
+    .venv/bin/python benchmarks/mail/accuracy.py [--baselines] [--errors] [--external DIR [--group G]]
 
 Reads the labels in tests/probes/mail/real/labels.csv (every message of ../shared/corpora/,
 labelled by hand with a reason) and classifies each message with pobi's classifier and, with
@@ -10,6 +10,12 @@ recipient, else an auto-reply when Auto-Submitted is present and not 'no', else 
 Split by source: ``bounceparser`` is the development part, ``php-bounce-handler`` the test part
 (the headline). A message counts as correct when its kind is right and, for a bounce, its bounce
 type (permanent/temporary) too; kind-only accuracy is printed beside it.
+
+``--external DIR`` measures the rows of external_labels.csv instead (files kept outside the
+repository, DIR/<owner>/<repo>/<path>); ``--group G`` keeps only the rows of group G (the fresh
+corpus of 2026-12-03 is split by source into groups A and B). Each part is reported twice: all
+its messages, and only those whose ``origin`` is ``real`` (captured mail, perhaps anonymised) —
+``written`` rows are test cases the source project's developers wrote or RFC example texts.
 """
 
 from __future__ import annotations
@@ -88,8 +94,13 @@ def evaluate(
 ) -> dict[str, dict[str, object]]:
     out: dict[str, dict[str, object]] = {}
     for row in rows:
+        key = row["source"].split("@", 1)[0]
+        if row.get("group"):
+            key = f"{row['group']}: {key}"
+        if row.get("origin") == "written":
+            key += " (written)"
         part = out.setdefault(
-            row["source"],
+            key,
             {"n": 0, "kind_ok": 0, "ok": 0, "confusion": Counter(), "errors": []},
         )
         kind, btype = fn(message_path(row).read_bytes())
@@ -117,6 +128,12 @@ def report(name: str, result: dict[str, dict[str, object]], errors: bool) -> Non
             f"| {PARTS.get(source, source)} | {source} | {n} | {ok}/{n} = {ok / n:.3f} "
             f"| {kok}/{n} = {kok / n:.3f} |"
         )
+    for label, keep in (("real only", lambda s: "(written)" not in s), ("all", lambda s: True)):
+        parts = [r for s, r in result.items() if keep(s)]
+        n = sum(int(r["n"]) for r in parts)  # type: ignore[call-overload]
+        ok = sum(int(r["ok"]) for r in parts)  # type: ignore[call-overload]
+        if n and len(result) > 1:
+            print(f"| pooled, {label} | | {n} | {ok}/{n} = {ok / n:.3f} | |")
     for source, r in result.items():
         conf: Counter = r["confusion"]  # type: ignore[assignment]
         print(f"\nconfusion, {source} (rows: label, columns: classifier)\n")
@@ -138,6 +155,9 @@ def main() -> None:
         with EXTERNAL_LABELS.open(newline="", encoding="utf-8") as fh:
             rows = list(csv.DictReader(fh))
     errors = "--errors" in sys.argv
+    if "--group" in sys.argv:
+        group = sys.argv[sys.argv.index("--group") + 1]
+        rows = [r for r in rows if r.get("group") == group]
     report("pobi", evaluate(rows, pobi_classifier), errors)
     if "--baselines" in sys.argv:
         report("flufl.bounce + RFC 3834 only", evaluate(rows, flufl_rfc3834), errors)

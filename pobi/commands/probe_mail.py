@@ -42,6 +42,7 @@ def register(probe_app: typer.Typer) -> None:
     probe_app.command("code")(code_cmd)
     probe_app.command("reclassify")(reclassify_cmd)
     probe_app.command("show")(show_cmd)
+    probe_app.command("rekey")(rekey_cmd)
 
 
 def import_cmd(
@@ -50,6 +51,20 @@ def import_cmd(
         typer.Argument(help=".eml files, mbox files, Maildir folders or folders of .eml files."),
     ],
     round_id: RoundOpt,
+    commit_every: Annotated[
+        int,
+        typer.Option(
+            "--commit-every",
+            min=1,
+            help="Commit after this many messages of a file (an interrupted import keeps them).",
+        ),
+    ] = 500,
+    commit_mib: Annotated[
+        int,
+        typer.Option(
+            "--commit-mib", min=1, help="Commit after this many MiB of mail, whichever comes first."
+        ),
+    ] = 64,
 ) -> None:
     """Import replies exported from a mail client or webmail.
 
@@ -61,19 +76,29 @@ def import_cmd(
     file twice stores nothing new: the same bytes, or the same message exported again with other
     bytes (same normalised content: Message-ID, Date, addresses, subject, text, attachments), are
     stored once. A different message that reuses a stored Message-ID is stored and flagged
-    message_id_reused.
+    message_id_reused. A large mbox is committed every 500 messages or 64 MiB: if the import is
+    interrupted, run the same command again; it skips what was stored and goes on.
 
     Example: pobi probe import --round 2026 ~/Downloads/replies.mbox exported/*.eml
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from pobi.rounds import get_round
+    from probes.batches import CommitBatches
     from probes.ingest import ingest_message
     from probes.readers import MailSource, plan_sources
+    from probes.rekey import count_keyless
 
     ws = workspace()
     with ws.store.session() as s:
         get_round(s, round_id)
+        keyless = count_keyless(s, round_id)
+    if keyless:
+        err_console.print(
+            f"[yellow]{keyless} messages of round {round_id} were stored before the content key "
+            "existed (migration 0014): a webmail export of one of them would be stored twice. Run "
+            f"pobi probe rekey --round {round_id} first.[/yellow]"
+        )
     sources = plan_sources(paths)
     total = sum(src.count for src in sources)
     if not ws.config.secret("token_secret"):
@@ -110,11 +135,14 @@ def import_cmd(
                 row_key(src), {"counts": Counter(), "kinds": Counter(), "methods": Counter()}
             )
             counts, kinds, methods = row["counts"], row["kinds"], row["methods"]
-            with ws.store.session() as s:  # one transaction per file: what is done stays done
+            # A transaction per batch of a file: what is committed stays done if interrupted.
+            with ws.store.session() as s:
+                batches = CommitBatches(s, commit_every, commit_mib * 1024 * 1024)
                 for source, raw in src.messages():
                     r = ingest_message(
                         s, ws.evidence, round_id, raw, source=source, settings=ws.config
                     )
+                    batches.done(len(raw))
                     counts["messages"] += 1
                     totals["messages"] += 1
                     if r.duplicate:
@@ -455,4 +483,65 @@ def show_cmd(
 
         out.print(
             for_terminal(m.body_text) or "(no text)", markup=False, highlight=False, emoji=False
+        )
+
+
+def rekey_cmd(
+    round_id: Annotated[
+        str | None, typer.Option("--round", "-r", help="Only this round (default: every round).")
+    ] = None,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, help="Commit after this many messages.")
+    ] = 200,
+) -> None:
+    """Give messages stored before migration 0014 their normalised-content key.
+
+    Tạo khóa nội dung cho các thư đã lưu trước bản nâng cấp 0014.
+
+    Messages stored before that upgrade are found again by their exact bytes but not by their
+    content, so a webmail export of such a message would be stored twice. This reads each one's
+    bytes back from the evidence store and records its key. A stored message that turns out to be
+    a copy of another keeps its row, gains the flag content_copy and a reason naming the message
+    it copies. Safe to run again; it commits as it goes, so an interrupted run resumes.
+
+    Example: pobi probe rekey            (every round)
+             pobi probe rekey --round 2026
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from probes.rekey import count_keyless, rekey
+
+    ws = workspace()
+    with ws.store.session() as s:
+        todo = count_keyless(s, round_id)
+    if not todo:
+        console.print("Every stored message has its content key: nothing to do.")
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("Keying / Đang tạo khóa", total=todo)
+        result = rekey(
+            ws.store,
+            ws.evidence,
+            round_id,
+            batch=batch,
+            progress=lambda n: progress.advance(task, n),
+        )
+    console.print(
+        f"Keyed {result.keyed} messages; {len(result.copies)} are copies of another stored "
+        f"message (flagged content_copy); {len(result.missing)} have no bytes in the evidence "
+        "store."
+    )
+    for row, of in result.copies[:20]:
+        console.print(f"  message #{row} is a copy of #{of}: pobi probe show {row}")
+    if result.missing:
+        err_console.print(
+            "[yellow]Messages whose bytes are missing keep no key: "
+            + ", ".join(f"#{m}" for m in result.missing[:20])
+            + ". Run pobi evidence verify to check the evidence store.[/yellow]"
         )

@@ -95,3 +95,29 @@ def test_read_receipt_and_noreply_sender() -> None:
     assert any("read receipt" in r for r in detect_autoreply(parse(mdn)))
     noreply = b"From: no-reply@dichvucong.hanoi.gov.vn\nSubject: Tiep nhan\n\nx"
     assert any("no-reply" in r for r in detect_autoreply(parse(noreply)))
+
+
+@pytest.mark.parametrize(
+    "subject, extra",
+    [
+        # a mailing-list post answering another post: list traffic, not an automatic reply
+        ("Re: running server as root", "Precedence: bulk\nSender: owner-new-httpd@apache.org"),
+        ("Re: x", "Precedence: bulk\nList-Id: <dev.lists.example.org>"),
+        # spam and newsletters carry Precedence: junk/bulk or a no-reply sender, and answer nothing
+        ("You may be eligible for a grant", "Precedence: junk"),
+        ("Bản tin tháng 11", "Precedence: bulk"),
+        # a server forwarded the author's message: a forwarding trace, not a reply marker
+        ("Sup?", "X-Ce-Autoforward: smtp.example.net"),
+    ],
+)
+def test_weak_markers_need_an_answer(subject: str, extra: str) -> None:
+    assert reasons(subject=subject, extra=extra) == [], (subject, extra)
+
+
+def test_noreply_notification_is_not_an_autoreply() -> None:
+    note = "From: noreply@forum.example.org\nSubject: [help][60666] How are files handled\n\nx"
+    assert detect_autoreply(parse(note.encode())) == []
+    ack = "From: noreply@forum.example.org\nSubject: x\nIn-Reply-To: <a1@b.org>\n\nx"
+    assert any("answers a message" in r for r in detect_autoreply(parse(ack.encode())))
+    bare = "From: no-reply@x.example\nSubject: eBay Bid\nIn-Reply-To: someone@yahoo.com\n\nx"
+    assert detect_autoreply(parse(bare.encode())) == []  # no Message-ID named: answers nothing

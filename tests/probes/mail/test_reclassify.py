@@ -24,7 +24,7 @@ def put(world: MailWorld, raw: bytes) -> int:
 
 def test_noreply_answer_becomes_human(world: MailWorld) -> None:
     raw = (
-        f"From: no-reply@vanban.hanoi.gov.vn\nTo: {mc.reply_address(1)}\nSubject: Công văn số 123/STC\n"
+        f"From: no-reply@vanban.hanoi.gov.vn\nTo: {mc.reply_address(1)}\nSubject: Re: Công văn số 123/STC\n"
         "Message-ID: <cv123@vanban>\n\nSở Tài chính trả lời như sau ..."
     ).encode()
     pk = put(world, raw)
