@@ -477,8 +477,9 @@ def _build(
                             (a.value, o.vi if lang == "vi" else o.en)
                             for a, o in ind.options.items()
                         ],
-                        # The rubric words its evidence lists in English only.
-                        "evidence": list(ind.evidence) if lang == "en" else [],
+                        # in Vietnamese, the rubric's evidence_vi (a rubric without it shows
+                        # no evidence list in Vietnamese rather than an English one)
+                        "evidence": list(ind.evidence_vi if lang == "vi" else ind.evidence),
                     }
                     for ind in rub.indicators
                     if ind.pillar == pl.id

@@ -288,6 +288,7 @@ def english_strings() -> set[str]:
     out |= {i.question_en for i in rub.indicators}
     out |= {p.name_en for p in rub.pillars.values()}
     out |= {o.en for i in rub.indicators for o in i.options.values()}
+    out |= {e for i in rub.indicators for e in i.evidence}  # the methodology's evidence lists
     return out
 
 
@@ -304,6 +305,15 @@ def test_vietnamese_pages_have_no_english_and_no_raw_ids(site: Path) -> None:
         assert not found, f"{page.relative_to(site)}: English text {found}"
     # and the check can fail: the English pages do contain English
     assert any(e in visible_text(site / "en" / "index.html") for e in english)
+    # the methodology's evidence lists are read in Vietnamese (and in English on its English page)
+    from scoring.rubric import load_rubric
+
+    rub = load_rubric("participation-v1")
+    vi, en = visible_text(site / "methodology.html"), visible_text(site / "en" / "methodology.html")
+    for ind in rub.indicators:
+        assert "; ".join(ind.evidence_vi) in vi, ind.id
+        assert "; ".join(ind.evidence) in en and "; ".join(ind.evidence) not in vi, ind.id
+    assert "Bằng chứng sử dụng" in vi
 
 
 def test_evidence_verify_checks_the_package(
