@@ -17,7 +17,9 @@ if require_round(ctx):
     for name in queries.EXPORT_TABLES:
         df = queries.export_table(ctx.url, ctx.version, ctx.round_id, name)
         if ctx.public:
-            df = public_export(name, df)
+            df = public_export(
+                name, df, queries.email_references(ctx.url, ctx.version, ctx.round_id)
+            )
         with st.container(border=True):
             left, right = st.columns([3, 1])
             left.markdown(f"**{name}.csv** — {ctx.t('table_' + name)}")

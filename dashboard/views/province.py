@@ -12,7 +12,7 @@ from dashboard.charts import timeline_chart
 from dashboard.context import current, require_round
 from dashboard.documents import show_documents
 from dashboard.labels import dispute_change, dispute_target, localise, rubric_labels
-from dashboard.privacy import escape_markdown, mask_email, public_columns
+from dashboard.privacy import escape_markdown, mask_email, public_columns, public_evidence_shown
 from dashboard.texttable import html_table
 from pobi.clock import VN_TZ
 from pobi.registry import REGIONS, province, provinces
@@ -56,6 +56,11 @@ if require_round(ctx):
         st.info(ctx.t("province_not_scored", round=ctx.round_id))
     else:
         shown = public_columns(scores) if ctx.public else scores
+        if ctx.public:  # an e-mail's hash is not public: its reference instead (pobi.publicrefs)
+            refs = queries.email_references(ctx.url, ctx.version, ctx.round_id)
+            shown = shown.assign(
+                evidence=[public_evidence_shown(v, refs) for v in shown["evidence"]]
+            )
         if ctx.lang == "vi" and "explanation_vi" in shown:
             shown = shown.assign(
                 explanation=shown["explanation_vi"].where(

@@ -45,7 +45,7 @@ from pobi.errors import InputError, StateError
 from pobi.evidence import EvidenceStore, sha256_bytes
 from pobi.geomap import NO_DATA, Shade, svg_map
 from pobi.models import Era
-from pobi.privacy import public_row
+from pobi.publicrefs import public_redactor
 from pobi.registry import REGIONS, provinces
 from pobi.rounds import get_round
 from pobi.store.tables import Score
@@ -206,7 +206,7 @@ def _build(
         cfg,
         fmt="all",
         at=at,
-        redact=public_row,
+        redact=public_redactor(session, round_id),
         progress=lambda name: step(f"exporting {name}"),
     )
     step("packaging the web archive (WACZ)")

@@ -93,7 +93,7 @@ def _broken(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
         ),
         (
             'evidence_vi = ["thời điểm gửi yêu cầu", ',
-            'evidence_vi = [',
+            "evidence_vi = [",
             r"indicator 'reply_time': 'evidence_vi' must translate 'evidence' item by item",
         ),
         (
