@@ -190,7 +190,7 @@ def test_wacz_is_valid_replayable_and_matches_the_store(site: Path, scored: Buil
     from warcio.archiveiterator import ArchiveIterator
 
     with zipfile.ZipFile(wacz) as zf:
-        index = zf.read("indexes/index.cdxj").decode().splitlines()
+        index = zf.read("indexes/index.cdx").decode().splitlines()
         pages = [json.loads(x) for x in zf.read("pages/pages.jsonl").decode().splitlines()[1:]]
         archives = {n: zf.read(n) for n in zf.namelist() if n.startswith("archive/")}
     assert pages and index
