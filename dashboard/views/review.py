@@ -9,6 +9,7 @@ from dashboard import queries
 from dashboard.context import current, require_round
 from dashboard.labels import CHANNEL, CODING, coder_codes, label, localise
 from dashboard.privacy import escape_markdown
+from dashboard.readable import dataframe as readable_dataframe
 from pobi.errors import PobiError
 from pobi.models import Coding, ReviewStatus
 
@@ -72,7 +73,9 @@ if require_round(ctx):
                 key="f_filter",
             )
             shown = findings if only == "all" else findings[findings["review"] == only]
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "review_findings",
                 localise(shown, ctx.lang),
                 hide_index=True,
                 width="stretch",
@@ -116,7 +119,9 @@ if require_round(ctx):
         else:
             uncoded = st.toggle(ctx.t("only_uncoded"), key="c_uncoded")
             shown = msgs[msgs["coding"] == ""] if uncoded else msgs
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "review_replies",
                 localise(shown.drop(columns=["body_text"]), ctx.lang),
                 hide_index=True,
                 width="stretch",
@@ -159,7 +164,9 @@ if require_round(ctx):
         if pen.empty:
             st.info(ctx.t("holding_empty"))
         else:
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "holding",
                 localise(pen.drop(columns=["body_text", "request_id", "coding"]), ctx.lang),
                 hide_index=True,
                 width="stretch",
@@ -199,7 +206,9 @@ if require_round(ctx):
     else:
         shown = disagree.drop(columns=["body_text"])
         shown["codes"] = [coder_codes(c, ctx.lang) for c in shown["codes"]]
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "disagreements",
             shown,
             hide_index=True,
             width="stretch",
