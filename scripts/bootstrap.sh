@@ -26,6 +26,8 @@ if [ "$want_system" = 1 ]; then
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   # a Unicode TrueType font for the postal letter PDF (fpdf2) and the evidence screenshots
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  # npm, to fetch ReplayWeb.page's two files for the WACZ replay test (npm pack; never run)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "installing Debian packages: ${missing[*]}"
