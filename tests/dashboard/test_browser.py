@@ -315,10 +315,13 @@ def test_public_mode_sends_no_personal_data_and_hides_review(
     with running_dashboard(seeded.home, "--public") as (base, _proc):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         rec.attach(page)
+        unreadable: list[str] = []
         for path in PAGES:
             texts.append(
                 visit(page, f"{base}/{URLS[path]}", shots, f"public-{path}", PAGES[path][0])
             )
+            unreadable += readable_tables(page, "vi", path)
+        assert unreadable == [], "\n".join(unreadable)
         for r in ("2021", "2026"):
             page.goto(f"{base}/province?round={r}&province={code if r == round_id else '01'}")
             settle(page, PAGES["province"][0])
