@@ -7,9 +7,9 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries
+from dashboard.codingform import coding_form, pick_message, show_message
 from dashboard.privacy import escape_markdown
 from pobi.errors import PobiError
-from pobi.models import Coding
 
 
 def blind_section(ctx, coder: str) -> None:  # type: ignore[no-untyped-def]
@@ -25,28 +25,11 @@ def blind_section(ctx, coder: str) -> None:  # type: ignore[no-untyped-def]
     st.caption(ctx.t("blind_left", n=len(todo)))
     if todo.empty:
         return
-    pk = st.selectbox(
-        ctx.t("message"),
-        list(todo["pk"]),
-        key="b_pk",
-        format_func=lambda k: "{} · {} · {}".format(
-            k, *todo.loc[todo["pk"] == k, ["request_id", "subject"]].iloc[0]
-        ),
+    m = pick_message(ctx, todo, "b_pk")
+    show_message(ctx, m)
+    coding_form(
+        ctx,
+        "blind_code",
+        m["pk"],
+        lambda pk, code, note: queries.write_blind_code(ctx.url, pk, code, note, coder),
     )
-    m = todo[todo["pk"] == pk].iloc[0]
-    st.text(f"{ctx.t('col_from')}: {m['from_addr']}\n{ctx.t('col_subject')}: {m['subject']}")
-    st.code(m["body_text"] or "", language=None, wrap_lines=True)
-    with st.form("blind_code", clear_on_submit=True):
-        coding = st.selectbox(
-            ctx.t("col_coding"),
-            [c.value for c in Coding],
-            format_func=lambda c: ctx.t("coding_" + c),
-        )
-        note = st.text_input(ctx.t("reason"))
-        if st.form_submit_button(ctx.t("save")):
-            try:
-                queries.write_blind_code(ctx.url, int(pk), coding, note, coder)
-                st.session_state["review_flash"] = ctx.t("saved_coding", id=pk)
-                st.rerun()
-            except PobiError as exc:
-                st.error(escape_markdown(str(exc)))

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from dashboard import queries
+from dashboard.readable import dataframe as readable_dataframe
 
 
 def show_documents(ctx: Any, code: str) -> None:
@@ -18,7 +19,9 @@ def show_documents(ctx: Any, code: str) -> None:
         return
     docs = docs.copy()
     docs["deadline_label"] = [ctx.t("docstatus_" + s) for s in docs["deadline_status"]]
-    st.dataframe(
+    readable_dataframe(
+        ctx,
+        "documents",
         docs[
             [
                 "doc_type", "fiscal_year", "period", "title", "published_on", "date_source",

@@ -1427,3 +1427,13 @@ def round_rubrics(url: str, version: str) -> dict[str, str]:
 
     with _store(url).session() as s:
         return {rid: round_rubric(s, rid) for rid in rounds(url, version)["id"]}
+
+
+@st.cache_data(show_spinner=False, ttl=TTL)
+def email_references(url: str, version: str, round_id: str) -> dict[str, str]:
+    """SHA-256 of every e-mail of the round -> its public reference (public mode shows these in
+    evidence lists, never an e-mail's hash: :mod:`pobi.publicrefs`)."""
+    from pobi.publicrefs import email_references as references
+
+    with _store(url).session() as s:
+        return references(s, round_id)

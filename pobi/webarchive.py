@@ -6,7 +6,7 @@ a ZIP (every entry stored, not deflated) with
 - ``archive/data.warc.gz`` — the round's gzipped page WARCs (the crawler stores one small
   gzipped WARC per page, see ``crawler/archive.py``) concatenated; a multi-member gzip is a valid
   ``.warc.gz``; ``archive/data.warc`` — the uncompressed ones, if any (imported or simulated);
-- ``indexes/index.cdxj`` — the CDXJ index of those files (``cdxj-indexer``, Webrecorder's);
+- ``indexes/index.cdx`` — the CDXJ index of those files (``cdxj-indexer``, Webrecorder's);
 - ``pages/pages.jsonl`` — one line per archived page (URL, timestamp), the player's page list;
 - ``datapackage.json`` — every file with its SHA-256 and size, and ``pobi_evidence``: for each
   page WARC its SHA-256 (its name in ``$POBI_HOME/evidence``), file, offset and length, so the package can be checked against the store record by record;
@@ -38,7 +38,7 @@ WACZ_VERSION = "1.1.1"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ARCHIVE_GZ = "archive/data.warc.gz"
 ARCHIVE_PLAIN = "archive/data.warc"
-INDEX = "indexes/index.cdxj"
+INDEX = "indexes/index.cdx"
 PAGES = "pages/pages.jsonl"
 
 

@@ -53,6 +53,7 @@ class Indicator:
     evidence: tuple[str, ...]
     rule: str
     params: dict[str, Any]
+    evidence_vi: tuple[str, ...] = ()  # the evidence list in Vietnamese, item by item (optional)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
             "question_vi",
             "options",
             "evidence",
+            "evidence_vi",
             "rule",
             "params",
         }
@@ -203,6 +205,14 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
             raise InputError(f"{w}: 'evidence' must be a list of texts")
         if not evidence:
             raise InputError(f"{w}: 'evidence' must name what the indicator reads")
+        evidence_vi = item.get("evidence_vi", [])
+        if not isinstance(evidence_vi, list) or not all(isinstance(e, str) for e in evidence_vi):
+            raise InputError(f"{w}: 'evidence_vi' must be a list of texts")
+        if evidence_vi and len(evidence_vi) != len(evidence):
+            raise InputError(
+                f"{w}: 'evidence_vi' must translate 'evidence' item by item "
+                f"({len(evidence_vi)} texts for {len(evidence)})"
+            )
         rule = item.get("rule")
         if rule not in RULES:
             raise InputError(f"{w}: unknown rule {rule!r} (known: {', '.join(sorted(RULES))})")
@@ -222,6 +232,7 @@ def load_rubric(name_or_path: str | Path) -> Rubric:
                 evidence=tuple(evidence),
                 rule=rule,
                 params=full,
+                evidence_vi=tuple(evidence_vi),
             )
         )
     stats = data.get("statistics", {})

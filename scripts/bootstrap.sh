@@ -32,6 +32,8 @@ if [ "$want_system" = 1 ]; then
   # (libarchive-tools depends on libarchive13, the library libarchive-c loads)
   command -v bsdtar >/dev/null 2>&1 || missing+=(libarchive-tools)
   command -v antiword >/dev/null 2>&1 || missing+=(antiword)
+  # npm, to fetch ReplayWeb.page's two files for the WACZ replay test (npm pack; never run)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       say "installing Debian packages: ${missing[*]}"
@@ -95,6 +97,37 @@ fi
 # in every crawl process)
 "$UV" sync -q --frozen --compile-bytecode
 .venv/bin/python -m compileall -q pobi crawler probes scoring dashboard >/dev/null
+# --- standard web-archive players, for the replay test of the WACZ (tests/scoring/test_replay.py)
+# pywb pins old libraries (redis 2.10, its own pyopenssl) that conflict with the project's, so it
+# lives in its own venv; ReplayWeb.page is the npm package's two prebuilt files (ui.js, sw.js),
+# taken with `npm pack` (no node_modules, nothing fetched when it runs).
+PYWB_VERSION=2.10.0
+RWP_VERSION=2.5.3
+if [ ! -x .tools/pywb/bin/wayback ]; then
+  say "installing pywb $PYWB_VERSION in .tools/pywb (its own venv: its pins conflict with ours)"
+  mkdir -p .tools
+  if "$UV" venv -q --python "$(.venv/bin/python -c 'import sys; print(sys.executable)')" .tools/pywb \
+    && "$UV" pip install -q --python .tools/pywb/bin/python "pywb==$PYWB_VERSION"; then :; else
+    say "could not install pywb: the replay test in pywb will be skipped"
+    rm -rf .tools/pywb
+  fi
+fi
+if [ ! -f .tools/replaywebpage/sw.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    say "fetching ReplayWeb.page $RWP_VERSION (npm pack) into .tools/replaywebpage"
+    tmp=$(mktemp -d)
+    if (cd "$tmp" && npm pack -q "replaywebpage@$RWP_VERSION" >/dev/null 2>&1) \
+      && tar -xzf "$tmp"/replaywebpage-*.tgz -C "$tmp" package/ui.js package/sw.js package/LICENSE; then
+      mkdir -p .tools/replaywebpage
+      mv "$tmp"/package/ui.js "$tmp"/package/sw.js "$tmp"/package/LICENSE .tools/replaywebpage/
+    else
+      say "could not fetch ReplayWeb.page: the replay test in ReplayWeb.page will be skipped"
+    fi
+    rm -rf "$tmp"
+  else
+    say "no npm: the replay test in ReplayWeb.page will be skipped (apt-get install npm)"
+  fi
+fi
 say "ready: $(.venv/bin/python --version), $(.venv/bin/pobi --version)"
 if [ ! -x /usr/lib/chromium/chromium-headless-shell ] && [ ! -x /usr/bin/chromium ] \
   && ! command -v chromium-headless-shell >/dev/null 2>&1 && ! command -v chromium >/dev/null 2>&1; then

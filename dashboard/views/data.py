@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import queries
 from dashboard.context import current, require_round
 from dashboard.privacy import escape_markdown, public_export
+from dashboard.readable import dataframe as readable_dataframe
 
 ctx = current()
 st.title(ctx.t("data_title"))
@@ -17,7 +18,9 @@ if require_round(ctx):
     for name in queries.EXPORT_TABLES:
         df = queries.export_table(ctx.url, ctx.version, ctx.round_id, name)
         if ctx.public:
-            df = public_export(name, df)
+            df = public_export(
+                name, df, queries.email_references(ctx.url, ctx.version, ctx.round_id)
+            )
         with st.container(border=True):
             left, right = st.columns([3, 1])
             left.markdown(f"**{name}.csv** — {ctx.t('table_' + name)}")
@@ -32,7 +35,14 @@ if require_round(ctx):
             )
             if len(df):
                 with st.expander(ctx.t("preview")):
-                    st.dataframe(df.head(50), hide_index=True, width="stretch")
+                    readable_dataframe(
+                        ctx,
+                        f"preview_{name}",
+                        df.head(50),
+                        caption=f"{name}.csv",
+                        hide_index=True,
+                        width="stretch",
+                    )
     st.subheader(ctx.t("codebook_title"))
     book = queries.codebook(ctx.src, ctx.round_id)
     if book is None:

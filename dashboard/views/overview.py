@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import queries
 from dashboard.context import current, require_round
+from dashboard.readable import readable
 from dashboard.texttable import html_table
 from dashboard.tilemap import BAND_COLOURS, STATUS_COLOURS, tile_chart
 from pobi.geomap import Shade, svg_map
@@ -140,7 +141,18 @@ if require_round(ctx):
             st.markdown(f'<div class="pobi-map-wrap">{svg}</div>', unsafe_allow_html=True)
             st.caption(" · ".join(f"{label}" for label in fills) + " — " + ctx.t("map_attribution"))
         else:
-            st.altair_chart(chart, width="content")
+            colour_of = "band_label" if head["scored"] else "status_label"
+            tiles_text = html_table(
+                table.sort_values("code"),
+                {
+                    "code": ctx.t("col_code"),
+                    "name": ctx.t("col_name"),
+                    colour_of: ctx.t("col_band" if head["scored"] else "col_reply_status"),
+                },
+                caption=ctx.t("map_title"),
+            )
+            with readable("tiles", tiles_text, ctx.t("table_as_text")):
+                st.altair_chart(chart, width="content")
             st.caption(ctx.t("map_caption"))
     with right:
         st.subheader(ctx.t("ranking_title"))
@@ -167,41 +179,39 @@ if require_round(ctx):
                 "email_found",
             ]
         ]
-        st.dataframe(
+        ranking_text = html_table(
             view,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "rank": st.column_config.NumberColumn(ctx.t("col_rank")),
+            {
+                "rank": ctx.t("col_rank"),
                 "code": ctx.t("col_code"),
                 "name": ctx.t("col_name"),
                 "region_label": ctx.t("col_region"),
-                "index": st.column_config.ProgressColumn(
-                    ctx.t("col_index"), min_value=0, max_value=100, format="%.1f"
-                ),
+                "index": ctx.t("col_index"),
                 "band": ctx.t("col_band"),
                 "status_label": ctx.t("col_reply_status"),
-                "days_to_first_reply": st.column_config.NumberColumn(
-                    ctx.t("col_days_first_reply"), format="%d"
-                ),
-                "qa_section": st.column_config.CheckboxColumn(ctx.t("col_qa")),
-                "email_found": st.column_config.CheckboxColumn(ctx.t("col_email")),
             },
+            caption=ctx.t("ranking_title"),
         )
-        st.caption(ctx.t("ranking_caption", shown=len(shown), total=len(table)))
-        with st.expander(ctx.t("ranking_text_title")):
-            st.html(
-                html_table(
-                    view,
-                    {
-                        "rank": ctx.t("col_rank"),
-                        "code": ctx.t("col_code"),
-                        "name": ctx.t("col_name"),
-                        "region_label": ctx.t("col_region"),
-                        "index": ctx.t("col_index"),
-                        "band": ctx.t("col_band"),
-                        "status_label": ctx.t("col_reply_status"),
-                    },
-                    caption=ctx.t("ranking_title"),
-                )
+        with readable("ranking", ranking_text, ctx.t("ranking_text_title")):
+            st.dataframe(
+                view,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "rank": st.column_config.NumberColumn(ctx.t("col_rank")),
+                    "code": ctx.t("col_code"),
+                    "name": ctx.t("col_name"),
+                    "region_label": ctx.t("col_region"),
+                    "index": st.column_config.ProgressColumn(
+                        ctx.t("col_index"), min_value=0, max_value=100, format="%.1f"
+                    ),
+                    "band": ctx.t("col_band"),
+                    "status_label": ctx.t("col_reply_status"),
+                    "days_to_first_reply": st.column_config.NumberColumn(
+                        ctx.t("col_days_first_reply"), format="%d"
+                    ),
+                    "qa_section": st.column_config.CheckboxColumn(ctx.t("col_qa")),
+                    "email_found": st.column_config.CheckboxColumn(ctx.t("col_email")),
+                },
             )
+        st.caption(ctx.t("ranking_caption", shown=len(shown), total=len(table)))

@@ -12,7 +12,9 @@ from dashboard.charts import timeline_chart
 from dashboard.context import current, require_round
 from dashboard.documents import show_documents
 from dashboard.labels import dispute_change, dispute_target, localise, rubric_labels
-from dashboard.privacy import escape_markdown, mask_email, public_columns
+from dashboard.privacy import escape_markdown, mask_email, public_columns, public_evidence_shown
+from dashboard.readable import dataframe as readable_dataframe
+from dashboard.readable import readable, text_copy
 from dashboard.texttable import html_table
 from pobi.clock import VN_TZ
 from pobi.registry import REGIONS, province, provinces
@@ -56,6 +58,11 @@ if require_round(ctx):
         st.info(ctx.t("province_not_scored", round=ctx.round_id))
     else:
         shown = public_columns(scores) if ctx.public else scores
+        if ctx.public:  # an e-mail's hash is not public: its reference instead (pobi.publicrefs)
+            refs = queries.email_references(ctx.url, ctx.version, ctx.round_id)
+            shown = shown.assign(
+                evidence=[public_evidence_shown(v, refs) for v in shown["evidence"]]
+            )
         if ctx.lang == "vi" and "explanation_vi" in shown:
             shown = shown.assign(
                 explanation=shown["explanation_vi"].where(
@@ -63,37 +70,37 @@ if require_round(ctx):
                 )
             )
         shown = localise(shown.drop(columns=["explanation_vi"], errors="ignore"), ctx.lang)
-        st.dataframe(
+        indicators_text = html_table(
             shown,
-            hide_index=True,
-            width="stretch",
-            column_config={
+            {
                 "pillar": ctx.t("col_pillar"),
                 "indicator": ctx.t("col_indicator"),
                 "answer": ctx.t("col_answer"),
-                "computed_answer": ctx.t("col_computed_answer"),
-                "points": st.column_config.NumberColumn(ctx.t("col_points"), format="%.0f"),
-                "overridden": st.column_config.CheckboxColumn(ctx.t("col_overridden")),
-                "override_reason": ctx.t("col_override_reason"),
-                "override_coder": ctx.t("col_coder"),
-                "explanation": st.column_config.TextColumn(ctx.t("col_explanation"), width="large"),
-                "evidence": ctx.t("col_evidence"),
+                "points": ctx.t("col_points"),
+                "explanation": ctx.t("col_explanation"),
             },
+            ctx.t("indicators_title"),
+            integers=("points",),
         )
-        with st.expander(ctx.t("table_as_text")):
-            st.html(
-                html_table(
-                    shown,
-                    {
-                        "pillar": ctx.t("col_pillar"),
-                        "indicator": ctx.t("col_indicator"),
-                        "answer": ctx.t("col_answer"),
-                        "points": ctx.t("col_points"),
-                        "explanation": ctx.t("col_explanation"),
-                    },
-                    ctx.t("indicators_title"),
-                    integers=("points",),
-                )
+        with readable("indicators", indicators_text, ctx.t("table_as_text")):
+            st.dataframe(
+                shown,
+                hide_index=True,
+                width="stretch",
+                column_config={
+                    "pillar": ctx.t("col_pillar"),
+                    "indicator": ctx.t("col_indicator"),
+                    "answer": ctx.t("col_answer"),
+                    "computed_answer": ctx.t("col_computed_answer"),
+                    "points": st.column_config.NumberColumn(ctx.t("col_points"), format="%.0f"),
+                    "overridden": st.column_config.CheckboxColumn(ctx.t("col_overridden")),
+                    "override_reason": ctx.t("col_override_reason"),
+                    "override_coder": ctx.t("col_coder"),
+                    "explanation": st.column_config.TextColumn(
+                        ctx.t("col_explanation"), width="large"
+                    ),
+                    "evidence": ctx.t("col_evidence"),
+                },
             )
         n_over = int(scores["overridden"].sum())
         if n_over:
@@ -105,7 +112,9 @@ if require_round(ctx):
     if sites.empty:
         st.info(ctx.t("not_crawled_yet"))
     else:
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "sites",
             localise(sites, ctx.lang),
             hide_index=True,
             width="stretch",
@@ -122,7 +131,9 @@ if require_round(ctx):
     findings = queries.province_findings(ctx.url, ctx.version, ctx.round_id, code)
     if not findings.empty:
         st.markdown(f"**{ctx.t('findings_title')}**")
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "findings",
             localise(findings.drop(columns=["id"]), ctx.lang),
             hide_index=True,
             width="stretch",
@@ -167,7 +178,9 @@ if require_round(ctx):
         if ctx.public:
             req_view["recipient"] = req_view["recipient"].map(mask_email)
             req_view = req_view.drop(columns=["subject", "eml_sha256"])
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "requests",
             localise(req_view, ctx.lang),
             hide_index=True,
             width="stretch",
@@ -220,9 +233,21 @@ if require_round(ctx):
             ev = pd.DataFrame(events)
             ev["at"] = pd.to_datetime(ev["at"], utc=True)
             st.markdown(f"**{ctx.t('timeline_title')}**")
-            st.altair_chart(
-                timeline_chart(ev, ctx.t("time_axis"), ctx.t("col_event")), width="stretch"
+            timeline_text = text_copy(
+                ev.sort_values("at"),
+                {
+                    "request_id": ctx.t("col_request"),
+                    "at": ctx.t("time_axis"),
+                    "event": ctx.t("col_event"),
+                    "days": ctx.t("col_working_days"),
+                    "coding": ctx.t("col_coding"),
+                },
+                ctx.t("timeline_title"),
             )
+            with readable("timeline", timeline_text, ctx.t("table_as_text")):
+                st.altair_chart(
+                    timeline_chart(ev, ctx.t("time_axis"), ctx.t("col_event")), width="stretch"
+                )
         if messages.empty:
             st.caption(ctx.t("no_replies_yet"))
         else:
@@ -232,7 +257,9 @@ if require_round(ctx):
             msg_view["coding"] = [ctx.t("coding_" + c) if c else "" for c in msg_view["coding"]]
             if ctx.public:
                 msg_view = public_columns(msg_view)
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "replies",
                 msg_view,
                 hide_index=True,
                 width="stretch",
@@ -285,7 +312,9 @@ if require_round(ctx):
         shown["target"] = [dispute_target(t, indicators, ctx) for t in shown["target"]]
         shown["decision"] = [ctx.t("outcome_" + d) if d else "" for d in shown["decision"]]
         shown["change"] = [dispute_change(c, ctx) for c in shown["change"]]
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "disputes",
             shown,
             hide_index=True,
             width="stretch",

@@ -8,6 +8,8 @@ import streamlit as st
 from dashboard import queries
 from dashboard.charts import rates_chart, survival_chart
 from dashboard.context import current, require_round
+from dashboard.readable import dataframe as readable_dataframe
+from dashboard.readable import readable, text_copy
 from dashboard.texttable import frame_table
 from pobi.registry import REGIONS
 
@@ -36,25 +38,43 @@ if require_round(ctx):
             events = curves[curves["survival"].diff().fillna(0) < 0]
             last_event = float(events["days"].max()) if not events.empty else 10.0
             max_days = max(20.0, last_event + 5)
-            st.altair_chart(
-                survival_chart(curves, measures, ctx.t("km_x"), ctx.t("km_y"), max_days),
-                width="stretch",
-            )
             medians = curves.groupby("measure", sort=False).first().reset_index()
             medians["median"] = [
                 ctx.t("median_not_reached") if pd.isna(m) else f"{m:.0f}" for m in medians["median"]
             ]
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        ctx.t("col_measure"): [measures[m] for m in medians["measure"]],
-                        ctx.t("col_requests"): medians["n"],
-                        ctx.t("col_events"): medians["events"],
-                        ctx.t("col_median_days"): medians["median"],
-                    }
-                ),
-                hide_index=True,
+            median_table = pd.DataFrame(
+                {
+                    ctx.t("col_measure"): [measures[m] for m in medians["measure"]],
+                    ctx.t("col_requests"): medians["n"],
+                    ctx.t("col_events"): medians["events"],
+                    ctx.t("col_median_days"): medians["median"],
+                }
             )
+            # the curves as text: each measure's share still waiting, at each day it changes
+            steps = curves[(curves["days"] <= max_days)].copy()
+            steps = steps[steps.groupby("measure", sort=False)["survival"].diff().fillna(-1) != 0]
+            steps["label"] = [measures[m] for m in steps["measure"]]
+            curve_text = text_copy(
+                steps,
+                {
+                    "label": ctx.t("col_measure"),
+                    "days": ctx.t("km_x"),
+                    "survival": st.column_config.NumberColumn(ctx.t("km_y"), format="percent"),
+                    "low": None,
+                    "high": None,
+                    "measure": None,
+                    "n": None,
+                    "events": None,
+                    "median": None,
+                },
+                ctx.t("km_title"),
+            )
+            with readable("survival", text_copy(median_table) + curve_text, ctx.t("table_as_text")):
+                st.altair_chart(
+                    survival_chart(curves, measures, ctx.t("km_x"), ctx.t("km_y"), max_days),
+                    width="stretch",
+                )
+                st.dataframe(median_table, hide_index=True)
             st.caption(ctx.t("km_caption"))
 
         st.subheader(ctx.t("by_region_title"))
@@ -62,10 +82,6 @@ if require_round(ctx):
         regions = regions[regions["n"] > 0].copy()
         regions["region_label"] = [REGIONS[r][ctx.lang] for r in regions["region"]]
         regions["label"] = [measures[m] for m in regions["measure"]]
-        st.altair_chart(
-            rates_chart(regions, "region_label", ctx.t("col_region"), ctx.t("rate_axis")),
-            width="stretch",
-        )
         table = regions.pivot_table(
             index="region_label", columns="label", values="p", aggfunc="first", sort=False
         )
@@ -73,24 +89,29 @@ if require_round(ctx):
         table.insert(0, ctx.t("col_provinces_asked"), n)
         table.index.name = ctx.t("col_region")
         table.columns.name = None
-        st.dataframe(table.style.format("{:.0%}", subset=list(table.columns[1:])))
-        with st.expander(ctx.t("table_as_text")):
-            st.html(
-                frame_table(
-                    table, ctx.t("by_region_title"), percent=tuple(map(str, table.columns[1:]))
-                )
+        region_text = frame_table(
+            table, ctx.t("by_region_title"), percent=tuple(map(str, table.columns[1:]))
+        )
+        with readable("regions", region_text, ctx.t("table_as_text")):
+            st.altair_chart(
+                rates_chart(regions, "region_label", ctx.t("col_region"), ctx.t("rate_axis")),
+                width="stretch",
             )
+            st.dataframe(table.style.format("{:.0%}", subset=list(table.columns[1:])))
         st.caption(ctx.t("by_region_caption"))
 
         st.subheader(ctx.t("deadline_title"))
         timing = queries.request_timing(ctx.url, ctx.version, ctx.round_id)
         counts = timing["deadline_status"].value_counts()
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "deadlines",
             pd.DataFrame(
                 {
                     ctx.t("col_deadline_status"): [ctx.t("deadline_" + s) for s in counts.index],
                     ctx.t("col_requests"): counts.values,
                 }
             ),
+            caption=ctx.t("deadline_title"),
             hide_index=True,
         )

@@ -6,9 +6,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import queries
+from dashboard.codingform import coding_form, pick_message, show_message
 from dashboard.context import current, require_round
 from dashboard.labels import CHANNEL, CODING, coder_codes, label, localise
 from dashboard.privacy import escape_markdown
+from dashboard.readable import dataframe as readable_dataframe
 from pobi.errors import PobiError
 from pobi.models import Coding, ReviewStatus
 
@@ -72,7 +74,9 @@ if require_round(ctx):
                 key="f_filter",
             )
             shown = findings if only == "all" else findings[findings["review"] == only]
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "review_findings",
                 localise(shown, ctx.lang),
                 hide_index=True,
                 width="stretch",
@@ -116,7 +120,9 @@ if require_round(ctx):
         else:
             uncoded = st.toggle(ctx.t("only_uncoded"), key="c_uncoded")
             shown = msgs[msgs["coding"] == ""] if uncoded else msgs
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "review_replies",
                 localise(shown.drop(columns=["body_text"]), ctx.lang),
                 hide_index=True,
                 width="stretch",
@@ -124,42 +130,23 @@ if require_round(ctx):
                 column_config=_columns(ctx),
             )
             if not shown.empty:
-                pk = st.selectbox(
-                    ctx.t("message"),
-                    list(shown["pk"]),
-                    key="c_pk",
-                    format_func=lambda k: "{} · {} · {}".format(
-                        k, *msgs.loc[msgs["pk"] == k, ["request_id", "subject"]].iloc[0]
-                    ),
+                m = pick_message(ctx, shown, "c_pk")
+                show_message(ctx, m, label(CODING, m["coding"], ctx.lang) if m["coding"] else "—")
+                coding_form(
+                    ctx,
+                    "coding",
+                    m["pk"],
+                    lambda pk, code, note: queries.write_coding(ctx.url, pk, code, note, coder),
                 )
-                m = msgs[msgs["pk"] == pk].iloc[0]
-                st.text(
-                    f"{ctx.t('col_from')}: {m['from_addr']}\n{ctx.t('col_subject')}: "
-                    f"{m['subject']}\n{ctx.t('col_coding')}: "
-                    f"{label(CODING, m['coding'], ctx.lang) if m['coding'] else '—'}"
-                )
-                st.code(m["body_text"] or "", language=None, wrap_lines=True)
-                with st.form("coding", clear_on_submit=True):
-                    coding = st.selectbox(
-                        ctx.t("col_coding"),
-                        [c.value for c in Coding],
-                        format_func=lambda c: ctx.t("coding_" + c),
-                    )
-                    note = st.text_input(ctx.t("reason"))
-                    if st.form_submit_button(ctx.t("save")):
-                        try:
-                            queries.write_coding(ctx.url, int(pk), coding, note, coder)
-                            _done(ctx, "saved_coding", id=pk)
-                            st.rerun()
-                        except PobiError as exc:
-                            st.error(escape_markdown(str(exc)))
 
     with tab_h:
         pen = queries.review_messages(ctx.url, ctx.version, ctx.round_id, unmatched=True)
         if pen.empty:
             st.info(ctx.t("holding_empty"))
         else:
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "holding",
                 localise(pen.drop(columns=["body_text", "request_id", "coding"]), ctx.lang),
                 hide_index=True,
                 width="stretch",
@@ -199,7 +186,9 @@ if require_round(ctx):
     else:
         shown = disagree.drop(columns=["body_text"])
         shown["codes"] = [coder_codes(c, ctx.lang) for c in shown["codes"]]
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "disagreements",
             shown,
             hide_index=True,
             width="stretch",

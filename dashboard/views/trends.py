@@ -9,6 +9,8 @@ from dashboard import queries
 from dashboard.charts import trend_chart
 from dashboard.context import current
 from dashboard.privacy import escape_markdown
+from dashboard.readable import dataframe as readable_dataframe
+from dashboard.readable import readable, text_copy
 from dashboard.trendguard import MAPPING_FILE, trend_join
 from pobi.registry import legacy_sources, province, provinces
 
@@ -66,46 +68,38 @@ else:
                             "high": getattr(r, m + "_high"),
                         }
                     )
-        if long:
-            st.altair_chart(
-                trend_chart(
-                    pd.DataFrame(long), ctx.t("round"), ctx.t("rate_axis"), ctx.t("col_era")
-                ),
-                width="stretch",
-            )
         view = per_round.copy()
         view["era"] = [ctx.t("era_" + e) for e in view["era"]]
-        st.dataframe(
-            view[
-                [
-                    "round",
-                    "era",
-                    "provinces",
-                    "mean_index",
-                    "mean_transparency",
-                    "any_reply",
-                    "substantive",
-                    "qa_share",
-                ]
-            ],
-            hide_index=True,
-            column_config={
-                "round": ctx.t("round"),
-                "era": ctx.t("col_era"),
-                "provinces": ctx.t("col_provinces"),
-                "mean_index": st.column_config.NumberColumn(ctx.t("col_mean_index"), format="%.1f"),
-                "mean_transparency": st.column_config.NumberColumn(
-                    ctx.t("col_transparency"), format="%.1f"
-                ),
-                "any_reply": st.column_config.NumberColumn(
-                    ctx.t("measure_any_reply"), format="percent"
-                ),
-                "substantive": st.column_config.NumberColumn(
-                    ctx.t("measure_substantive"), format="percent"
-                ),
-                "qa_share": st.column_config.NumberColumn(ctx.t("col_qa_share"), format="percent"),
-            },
-        )
+        per_round_config = {
+            "round": ctx.t("round"),
+            "era": ctx.t("col_era"),
+            "provinces": ctx.t("col_provinces"),
+            "mean_index": st.column_config.NumberColumn(ctx.t("col_mean_index"), format="%.1f"),
+            "mean_transparency": st.column_config.NumberColumn(
+                ctx.t("col_transparency"), format="%.1f"
+            ),
+            "any_reply": st.column_config.NumberColumn(
+                ctx.t("measure_any_reply"), format="percent"
+            ),
+            "substantive": st.column_config.NumberColumn(
+                ctx.t("measure_substantive"), format="percent"
+            ),
+            "qa_share": st.column_config.NumberColumn(ctx.t("col_qa_share"), format="percent"),
+        }
+        per_round_view = view[list(per_round_config)]
+        with readable(
+            "rounds",
+            text_copy(per_round_view, per_round_config, ctx.t("trends_title")),
+            ctx.t("table_as_text"),
+        ):
+            if long:
+                st.altair_chart(
+                    trend_chart(
+                        pd.DataFrame(long), ctx.t("round"), ctx.t("rate_axis"), ctx.t("col_era")
+                    ),
+                    width="stretch",
+                )
+            st.dataframe(per_round_view, hide_index=True, column_config=per_round_config)
 
         st.subheader(ctx.t("unit_trends_title"))
         st.markdown(ctx.t("crosswalk_explained"))
@@ -126,7 +120,13 @@ else:
             wide.index = [f"{c} · {province('current', c).short}" for c in wide.index]
             st.caption(ctx.t("unit_trends_caption_" + value))
             fmt = "{:.1f}" if value == "index" else "{:.0%}"
-            st.dataframe(wide.sort_index().style.format(fmt, na_rep="—"))
+            readable_dataframe(
+                ctx,
+                "units",
+                wide.sort_index().style.format(fmt, na_rep="—"),
+                caption=ctx.t("unit_trends_title"),
+                percent=tuple(wide.columns) if value != "index" else (),
+            )
             if units["transparency"].notna().any():  # the budget-document index, per unit
                 st.caption(ctx.t("col_transparency"))
                 tw = units.pivot_table(
@@ -134,7 +134,12 @@ else:
                 )
                 tw = tw[[c for c in per_round["round"] if c in tw.columns]]
                 tw.index = [f"{c} · {province('current', c).short}" for c in tw.index]
-                st.dataframe(tw.sort_index().style.format("{:.1f}", na_rep="—"))
+                readable_dataframe(
+                    ctx,
+                    "units_transparency",
+                    tw.sort_index().style.format("{:.1f}", na_rep="—"),
+                    caption=ctx.t("col_transparency"),
+                )
 
         if guard.apart:
             st.subheader(ctx.t("trend_apart_title"))
@@ -150,7 +155,9 @@ else:
             )
             apart["rubric"] = [guard.apart[r] for r in apart["round"]]
             apart["era"] = [ctx.t("era_" + e) for e in apart["era"]]
-            st.dataframe(
+            readable_dataframe(
+                ctx,
+                "apart",
                 apart[["round", "rubric", "era", "provinces", "mean_index", "any_reply"]],
                 hide_index=True,
                 column_config={
@@ -168,7 +175,9 @@ else:
             )
 
         st.subheader(ctx.t("crosswalk_title"))
-        st.dataframe(
+        readable_dataframe(
+            ctx,
+            "crosswalk",
             pd.DataFrame(
                 [
                     {

@@ -45,7 +45,7 @@ from pobi.errors import InputError, StateError
 from pobi.evidence import EvidenceStore, sha256_bytes
 from pobi.geomap import NO_DATA, Shade, svg_map
 from pobi.models import Era
-from pobi.privacy import public_row
+from pobi.publicrefs import public_redactor
 from pobi.registry import REGIONS, provinces
 from pobi.rounds import get_round
 from pobi.store.tables import Score
@@ -206,7 +206,7 @@ def _build(
         cfg,
         fmt="all",
         at=at,
-        redact=public_row,
+        redact=public_redactor(session, round_id),
         progress=lambda name: step(f"exporting {name}"),
     )
     step("packaging the web archive (WACZ)")
@@ -477,8 +477,9 @@ def _build(
                             (a.value, o.vi if lang == "vi" else o.en)
                             for a, o in ind.options.items()
                         ],
-                        # The rubric words its evidence lists in English only.
-                        "evidence": list(ind.evidence) if lang == "en" else [],
+                        # in Vietnamese, the rubric's evidence_vi (a rubric without it shows
+                        # no evidence list in Vietnamese rather than an English one)
+                        "evidence": list(ind.evidence_vi if lang == "vi" else ind.evidence),
                     }
                     for ind in rub.indicators
                     if ind.pillar == pl.id

@@ -79,7 +79,7 @@ def test_gzipped_page_warcs_make_a_valid_replayable_wacz(tmp_path: Path) -> None
         assert "archive/data.warc.gz" in zf.namelist()
         index = [
             json.loads(x.split(" ", 2)[2])
-            for x in zf.read("indexes/index.cdxj").decode().splitlines()
+            for x in zf.read("indexes/index.cdx").decode().splitlines()
         ]
         archive = zf.read("archive/data.warc.gz")
     for url, body in PAGES.items():

@@ -161,6 +161,39 @@ PAGES = {
 }
 
 
+# Every element that draws a table or chart on a canvas or as SVG, not as text
+CANVAS = ", ".join(
+    f'[data-testid="{t}"]'
+    for t in ("stDataFrame", "stDataEditor", "stTable", "stVegaLiteChart", "stArrowVegaLiteChart",
+              "stPlotlyChart", "stDeckGlJsonChart", "stGraphVizChart", "stPyplot", "stBokehChart")
+)  # fmt: skip
+UNPAIRED = f"""() => [...document.querySelectorAll('{CANVAS}')].filter(el => {{
+    const box = el.closest('[class*="st-key-readable_"]');
+    return !box || !box.querySelector('table.pobi-text-table td');
+}}).map(el => el.getAttribute('data-testid'))"""
+
+
+def readable_tables(page, lang: str, path: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every canvas table or chart on the page sits in a readable container (dashboard/readable.py)
+    with its HTML table text; returns problems, including, in Vietnamese, a header that is a raw
+    id or an English label (a Data preview's headers are the export file's own column names)."""
+    from tests.dashboard.test_vi_walk import NOT_WORDS, RAW_ID, english_labels
+
+    problems = [f"{path} ({lang}): {t} without HTML table text" for t in page.evaluate(UNPAIRED)]
+    drawn = page.query_selector_all(CANVAS)
+    texts = page.query_selector_all("table.pobi-text-table")
+    if drawn and not texts:
+        problems.append(f"{path} ({lang}): no HTML table text at all")
+    if lang == "vi" and path != "data":
+        english = english_labels()
+        for th in page.eval_on_selector_all(
+            "table.pobi-text-table th", "els => els.map(e => e.textContent)"
+        ):
+            if RAW_ID.findall(NOT_WORDS.sub(" ", th)) or th.strip() in english:
+                problems.append(f"{path} (vi): header {th!r} is a raw id or English")
+    return problems
+
+
 def _hostile_target(seeded: Seeded) -> tuple[str, str]:
     engine = create_engine(seeded.url)
     with Session(engine) as s:
@@ -213,7 +246,8 @@ def test_researcher_mode_every_page_both_languages_offline_and_hostile_reply_ine
         rec.attach(page)
         # every page in Vietnamese (the default), the overview in English too (the hostile
         # reply's Province page below is visited in English)
-        visits = [("vi", p) for p in PAGES] + [("en", "overview")]
+        visits = [("vi", p) for p in PAGES] + [("en", p) for p in PAGES]
+        unreadable: list[str] = []
         for lang, path in visits:
             expected = PAGES[path][0 if lang == "vi" else 1]
             text = visit(
@@ -223,13 +257,29 @@ def test_researcher_mode_every_page_both_languages_offline_and_hostile_reply_ine
             assert "Page not found" not in text, f"{path}: no such page"
             assert "Traceback" not in text, f"{path} ({lang}) shows a traceback"
             assert not page.query_selector('[data-testid="stException"]'), path
+            unreadable += readable_tables(page, lang, path)
             if path == "overview":  # the map and the ranking table are drawn
                 shapes = page.query_selector_all("svg.pobi-map path[data-province-code]")
                 assert len(shapes) == 34, "no map of the 34 units"
                 assert page.get_by_text("Hoàng Sa", exact=False).count() >= 1
                 assert page.query_selector('[data-testid="stDataFrame"]'), "no ranking table"
+                # a text search finds every province name in the ranking's HTML text
+                # (text_content: the table sits in a collapsed expander, which Chromium's
+                # find-in-page opens)
+                ranking = page.text_content(".st-key-readable_ranking table.pobi-text-table") or ""
+                from pobi.registry import provinces
+
+                missing = [p.short for p in provinces("current") if p.short not in ranking]
+                assert missing == [], missing
         review = visit(page, f"{base}/review?lang=vi", shots, "review-vi", "Thư chưa đối chiếu")
         assert "Rà soát và mã hóa" in review and "Thư chưa đối chiếu" in review
+        unreadable += readable_tables(page, "vi", "review")
+        # the Province page of a round with requests, replies and documents (its tables), too
+        for lang in ("vi", "en"):
+            page.goto(f"{base}/province?lang={lang}&round=2026&province=01")
+            settle(page, PAGES["province"][lang == "en"])
+            unreadable += readable_tables(page, lang, "province 2026/01")
+        assert unreadable == [], "\n".join(unreadable)
 
         # the hostile reply: shown as text, its script never runs, its beacon never loads
         round_id, code = _hostile_target(seeded)
@@ -265,10 +315,13 @@ def test_public_mode_sends_no_personal_data_and_hides_review(
     with running_dashboard(seeded.home, "--public") as (base, _proc):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         rec.attach(page)
+        unreadable: list[str] = []
         for path in PAGES:
             texts.append(
                 visit(page, f"{base}/{URLS[path]}", shots, f"public-{path}", PAGES[path][0])
             )
+            unreadable += readable_tables(page, "vi", path)
+        assert unreadable == [], "\n".join(unreadable)
         for r in ("2021", "2026"):
             page.goto(f"{base}/province?round={r}&province={code if r == round_id else '01'}")
             settle(page, PAGES["province"][0])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.text_format import MessageToString
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from dashboard.i18n import TEXT
@@ -166,17 +167,52 @@ def test_researcher_mode_shows_reply_text_as_text_never_html(seeded: Seeded) -> 
     ok(at)
     bodies = [c.value for c in at.code]
     assert any(HOSTILE_SCRIPT in b for b in bodies)  # shown, in a code block (plain text)
-    # nothing anywhere is rendered as HTML from untrusted text
-    assert not at.get("html")
+    # nothing anywhere is rendered as HTML from untrusted text: the only HTML is the tables' text
+    # copies (dashboard/readable.py), whose cells are escaped
+    for h in at.get("html"):
+        assert h.value.startswith('<table class="pobi-text-table">'), h.value[:80]
+        assert "<script" not in h.value and "<img" not in h.value
     for md in at.markdown:
         assert HOSTILE_SCRIPT not in md.value
         assert not md.proto.allow_html, md.value
+
+
+def _evidence_with_emails(seeded: Seeded) -> tuple[set[str], str, str]:
+    """Give Hà Nội's 2026 'reply' score the evidence a scored round has (the seed leaves it
+    empty): the request e-mail as sent, its reply's raw bytes, a finding's WARC. Returns every
+    e-mail hash of the store, that request's id and the WARC's hash."""
+    from pobi.store.tables import Finding, Score
+
+    store = Store.open(url=seeded.url, migrate_schema=False)
+    with store.session() as s:
+        emails = {h for h in s.scalars(select(ProbeRequest.eml_sha256)) if h}
+        emails |= {h for h in s.scalars(select(Message.raw_sha256)) if h}
+        msg = s.scalars(
+            select(Message)
+            .join(ProbeRequest, ProbeRequest.id == Message.request_id)
+            .where(ProbeRequest.round_id == "2026", ProbeRequest.eml_sha256 != "")
+        ).first()
+        request = s.get(ProbeRequest, msg.request_id)
+        web = s.scalars(
+            select(Finding.evidence_sha256).where(Finding.evidence_sha256 != "")
+        ).first()
+        score = s.scalars(
+            select(Score).where(
+                Score.round_id == "2026", Score.province_code == "01", Score.indicator == "reply"
+            )
+        ).one()
+        score.evidence = [request.eml_sha256, msg.raw_sha256, web]
+        request_id = request.id
+        s.commit()
+    store.close()
+    return emails, request_id, web
 
 
 def test_public_mode_hides_review_and_personal_data(seeded: Seeded, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("POBI_DASHBOARD_PUBLIC", "1")
     personal = sorted(seeded.summary.personal_strings)
     assert len(personal) > 10
+    emails, request_id, web = _evidence_with_emails(seeded)
     round_id, code = _hostile_province(seeded)
     texts = []
     at = app("vi", round=round_id, province=code)
@@ -198,6 +234,12 @@ def test_public_mode_hides_review_and_personal_data(seeded: Seeded, monkeypatch)
     assert leaked == []
     assert HOSTILE_SCRIPT not in text
     assert "body_text" not in text and "from_addr" not in text
+    # an e-mail's hash (whole, or the prefix the Province page shows) in no evidence list: its
+    # public reference instead (pobi.publicrefs); web evidence keeps its hash
+    assert len(emails) > 10
+    assert [h for h in emails if h[:12] in text] == []
+    assert f"request:{request_id}" in text and f"reply:{request_id}" in text
+    assert web[:12] in text
     # the Data page's downloads in public mode
     from dashboard import queries
     from dashboard.privacy import public_export
@@ -207,8 +249,10 @@ def test_public_mode_hides_review_and_personal_data(seeded: Seeded, monkeypatch)
     for r in ("2021", "2026"):
         for name in queries.EXPORT_TABLES:
             raw = queries.export_table(src.database_url, version, r, name)
-            csv = public_export(name, raw).to_csv(index=False)
+            refs = queries.email_references(src.database_url, version, r)
+            csv = public_export(name, raw, refs).to_csv(index=False)
             assert [s for s in personal if s in csv] == [], (r, name)
+            assert [h for h in emails if h in csv] == [], (r, name)
 
 
 def test_researcher_mode_does_show_what_public_mode_hides(seeded: Seeded) -> None:

@@ -80,3 +80,17 @@ def test_public_export_masks_as_the_static_site_does() -> None:
     assert out.loc[0, "raw_sha256"] == "" and out.loc[0, "message_id"] == ""
     assert out.loc[0, "recipient"] == "…@stc.x.gov.vn" and out.loc[1, "message_id"] is None
     assert list(out["kind"]) == ["human", "auto_reply"]
+
+
+def test_public_evidence_lists_refer_to_emails_never_hash_them() -> None:
+    """Public mode: an e-mail's hash in an evidence list (a download, or the prefixes the
+    Province page shows) becomes its reference (pobi.publicrefs); a WARC's hash stays."""
+    from dashboard.privacy import public_evidence_shown
+
+    req, reply, warc = "a" * 64, "b" * 64, "d" * 64
+    refs = {req: "request:2026-3", reply: "reply:2026-3"}
+    scores = pd.DataFrame({"evidence": [f"{warc};{req};{reply}", ""], "points": [100, 0]})
+    out = public_export("scores", scores, refs)
+    assert list(out["evidence"]) == [f"{warc};request:2026-3;reply:2026-3", ""]
+    shown = f"{warc[:12]}, {req[:12]}, {reply[:12]}"
+    assert public_evidence_shown(shown, refs) == f"{warc[:12]}, request:2026-3, reply:2026-3"

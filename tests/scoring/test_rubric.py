@@ -34,6 +34,7 @@ def test_bundled_rubric_covers_the_required_indicators() -> None:
     for ind in r.indicators:
         assert set(ind.options) == set(Answer)
         assert ind.question_vi and ind.question_en and ind.evidence
+        assert len(ind.evidence_vi) == len(ind.evidence)  # the methodology page in Vietnamese
         for opt in ind.options.values():
             assert opt.vi and opt.en
     assert r.indicator("qa_finance").params == {"site_kind": "finance", "recent_months": 12}
@@ -89,6 +90,11 @@ def _broken(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
             'question_vi = "Tỉnh có trả lời',
             'question_vn = "Tỉnh có trả lời',
             r"indicator 'reply': unknown keys question_vn",
+        ),
+        (
+            'evidence_vi = ["thời điểm gửi yêu cầu", ',
+            "evidence_vi = [",
+            r"indicator 'reply_time': 'evidence_vi' must translate 'evidence' item by item",
         ),
         (
             '[rubric]\nid = "participation-v1"',

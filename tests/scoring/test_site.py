@@ -122,6 +122,45 @@ def test_public_mode_no_personal_data_anywhere(site: Path, scored: Built) -> Non
     assert replies and all(r["source"] == "" and r["raw_sha256"] == "" for r in replies)
 
 
+def test_public_scores_carry_references_not_email_hashes(site: Path, scored: Built) -> None:
+    """scores.csv keeps its columns and the web evidence's hashes (WARCs and screenshots, checked
+    by the WACZ and `pobi evidence verify`), but an e-mail's hash (request as sent, raw reply)
+    appears in no public file: its opaque reference (request:<id>, reply:<id>) stands in."""
+    from sqlalchemy import select
+
+    from pobi.store.tables import Finding, Message, ProbeRequest
+    from scoring import columns as cols
+    from scoring.export import export_round
+
+    with scored.store.session() as s:
+        emails = {h for h in s.scalars(select(ProbeRequest.eml_sha256)) if h}
+        emails |= {h for h in s.scalars(select(Message.raw_sha256)) if h}
+        web = {h for f in s.scalars(select(Finding).where(Finding.round_id == "2026"))
+               for h in (f.evidence_sha256, f.screenshot_sha256) if h}  # fmt: skip
+        request_ids = set(s.scalars(select(ProbeRequest.id)))
+    assert len(emails) > 20 and web
+    with (site / "downloads" / cols.SCORES.filename).open(encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        assert reader.fieldnames == [c.name for c in cols.SCORES.columns]
+        rows = list(reader)
+    items = [x for r in rows for x in r["evidence"].split(";") if x]
+    refs = [x for x in items if ":" in x]
+    assert {x.split(":")[0] for x in refs} == {"request", "reply"}
+    assert {x.split(":", 1)[1] for x in refs} <= request_ids
+    assert {x for x in items if ":" not in x} <= web  # every other item is web evidence
+    assert web & set(items)  # which stays, hash for hash
+    for path in (site / "downloads").iterdir():
+        if path.suffix in {".csv", ".json", ".md"}:
+            text = path.read_text(encoding="utf-8")
+            leaked = [h for h in emails if h in text]
+            assert not leaked, f"{path.name}: an e-mail's SHA-256 in a public file"
+    # the researcher's own export keeps every hash
+    with scored.store.session() as s:
+        export_round(s, "2026", site.parent / "researcher", scored.cfg, at=AS_OF)
+    private = (site.parent / "researcher" / cols.SCORES.filename).read_text(encoding="utf-8")
+    assert emails & set(re.findall(r"[0-9a-f]{64}", private))
+
+
 def test_republish_is_byte_identical(site: Path, scored: Built, tmp_path: Path) -> None:
     again = tmp_path / "again"
     with scored.store.session() as s:
@@ -151,7 +190,7 @@ def test_wacz_is_valid_replayable_and_matches_the_store(site: Path, scored: Buil
     from warcio.archiveiterator import ArchiveIterator
 
     with zipfile.ZipFile(wacz) as zf:
-        index = zf.read("indexes/index.cdxj").decode().splitlines()
+        index = zf.read("indexes/index.cdx").decode().splitlines()
         pages = [json.loads(x) for x in zf.read("pages/pages.jsonl").decode().splitlines()[1:]]
         archives = {n: zf.read(n) for n in zf.namelist() if n.startswith("archive/")}
     assert pages and index
@@ -288,6 +327,7 @@ def english_strings() -> set[str]:
     out |= {i.question_en for i in rub.indicators}
     out |= {p.name_en for p in rub.pillars.values()}
     out |= {o.en for i in rub.indicators for o in i.options.values()}
+    out |= {e for i in rub.indicators for e in i.evidence}  # the methodology's evidence lists
     return out
 
 
@@ -304,6 +344,15 @@ def test_vietnamese_pages_have_no_english_and_no_raw_ids(site: Path) -> None:
         assert not found, f"{page.relative_to(site)}: English text {found}"
     # and the check can fail: the English pages do contain English
     assert any(e in visible_text(site / "en" / "index.html") for e in english)
+    # the methodology's evidence lists are read in Vietnamese (and in English on its English page)
+    from scoring.rubric import load_rubric
+
+    rub = load_rubric("participation-v1")
+    vi, en = visible_text(site / "methodology.html"), visible_text(site / "en" / "methodology.html")
+    for ind in rub.indicators:
+        assert "; ".join(ind.evidence_vi) in vi, ind.id
+        assert "; ".join(ind.evidence) in en and "; ".join(ind.evidence) not in vi, ind.id
+    assert "Bằng chứng sử dụng" in vi
 
 
 def test_evidence_verify_checks_the_package(
