@@ -21,6 +21,22 @@ hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """In CI (``CI`` set, as ``.ci/run`` and CI services do) a test skipped because a tool or
+    server is not installed is a failure: ``scripts/bootstrap.sh --system`` must have installed
+    it, and a skip there would hide a test that never ran. Locally such skips stay skips."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if "not installed" in reason:
+            report.outcome = "failed"
+            report.longrepr = f"skipped in CI, which must install what it needs: {reason}"
+
+
 POBI = str(Path(sys.executable).parent / "pobi")
 
 

@@ -32,7 +32,10 @@ REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 pytestmark = [
     pytest.mark.xdist_group("crawl-distributed"),
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(REDIS_SERVER).exists(), reason="needs Debian's redis-server"),
+    pytest.mark.skipif(
+        not Path(REDIS_SERVER).exists(),
+        reason="redis-server not installed (needs Debian's redis-server)",
+    ),
 ]
 
 

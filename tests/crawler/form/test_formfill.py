@@ -101,7 +101,7 @@ def test_form_filled_person_submits_evidence_kept(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     if find_chromium() is None:
-        pytest.skip("no Chromium on this machine")
+        pytest.skip("no Chromium on this machine: not installed")
     import crawler.formfill
     from pobi.config import load_config
     from pobi.rounds import create_round
@@ -158,7 +158,7 @@ def test_form_filled_person_submits_evidence_kept(
 def test_form_without_a_text_field_is_refused(portal: str) -> None:
     chromium = find_chromium()
     if chromium is None:
-        pytest.skip("no Chromium on this machine")
+        pytest.skip("no Chromium on this machine: not installed")
     from crawler.formfill import fill_form
     from pobi.errors import InputError
 
