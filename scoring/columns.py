@@ -249,8 +249,12 @@ SCORES = Table(
         C(
             "evidence",
             "string",
-            "SHA-256 of the evidence files behind it, ';'-separated",
-            "SHA-256 các tệp bằng chứng, cách nhau bởi ';'",
+            "SHA-256 of the evidence files behind it, ';'-separated; in public files an e-mail is "
+            "named by an opaque reference (request:<id>, reminder:<id>/<wave>, reply:<id>) "
+            "instead of its hash",
+            "SHA-256 các tệp bằng chứng, cách nhau bởi ';'; trong tệp công khai, thư điện tử "
+            "được ghi bằng mã tham chiếu (request:<id>, reminder:<id>/<wave>, reply:<id>) "
+            "thay cho mã băm",
         ),
         C("rubric", "string", "Rubric id and version", "Bộ tiêu chí"),
     ),
@@ -616,7 +620,13 @@ DISPUTES = Table(
         C("filed_by", "string", "Who disputes", "Người khiếu nại"),
         C("filed_at", "datetime", "When filed (UTC)", "Thời điểm (UTC)"),
         C("claim", "string", "What is claimed", "Nội dung"),
-        C("evidence", "string", "SHA-256 of the evidence files, ';'-separated", "Bằng chứng"),
+        C(
+            "evidence",
+            "string",
+            "SHA-256 of the evidence files, ';'-separated (in public files an e-mail is named "
+            "by an opaque reference, request:<id> or reply:<id>, instead of its hash)",
+            "Bằng chứng",
+        ),
         C(
             "decision",
             "string",
