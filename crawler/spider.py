@@ -594,7 +594,10 @@ class SiteSpider(DocumentFetching, scrapy.Spider):
             )
             site.pages += 1
             site.rendered += int(stored.rendered)
-        if improved and not rendered and exchange:
+        # a finding seen only as a link moves to the channel's own page when the crawl gets
+        # there: such a page is photographed by the site's evidence pass, if it still holds one
+        settled = [d for d in improved if not link_only(d.details)]
+        if settled and not rendered and exchange:
             shots = self._shot(site, requested, final_url, exchange.body, content_type)
         shots += self._documents_from(site, view, depth)  # budget documents and their sections
         if not rendered and stored is None:
@@ -664,11 +667,14 @@ class SiteSpider(DocumentFetching, scrapy.Spider):
         r = rank(depth, url)
         for d in drafts:
             key = (d.channel.value, d.value[:4000])
+            link = link_only(d.details)
+            if link and key in site.content_best:
+                continue  # the channel's own page holds it: a link never takes it back
             # a channel's own page outranks a link to it, however deep (crawler.records)
-            content = not link_only(d.details) and key not in site.content_best
+            content = not link and key not in site.content_best
             if key not in site.best or r < site.best[key] or content:
                 site.best[key] = r
-                if not link_only(d.details):
+                if not link:
                     site.content_best.add(key)
                 out.append(d)
         return out
@@ -676,8 +682,9 @@ class SiteSpider(DocumentFetching, scrapy.Spider):
     def _shot(
         self, site: SiteState, page_url: str, found_on: str, body: bytes, content_type: str
     ) -> list[Request]:
-        """A screenshot of a page behind a finding, taken now (the crawl waits on politeness
-        delays anyway); the site's evidence pass catches whatever is still missing at its end."""
+        """A screenshot of a page behind a finding found on its own page, taken now (the crawl
+        waits on politeness delays anyway); the site's evidence pass photographs, at its end,
+        every page that then holds a finding and has no screenshot (those behind links too)."""
         if not self.browser or found_on in site.shot_pages:
             return []
         site.shot_pages.add(found_on)

@@ -43,7 +43,20 @@ def fold(text: str) -> str:
     Length is preserved (one output character per NFC character), so positions found in the
     folded text are positions in ``nfc(text)``.
     """
-    return "".join(_fold_char(c) for c in nfc(text))
+    return nfc(text).translate(_FOLD_TABLE)
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of :func:`_fold_char`, filled as characters are met (the checks
+    fold whole page texts: a table lookup per character instead of a Python call)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold_lower(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -104,6 +105,8 @@ def same_host(a: str, b: str) -> bool:
     ).lower().removeprefix("www.").rstrip(".")
 
 
+# clean() and canonical() are pure and asked for the same menu links on every page of a site
+@lru_cache(maxsize=32768)
 def clean(url: str) -> str:
     """The URL we request: no fragment, session-id parameters removed, safe characters."""
     parts = urlsplit(safe_url_string(url.strip()))
@@ -117,6 +120,7 @@ def clean(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path or "/", query, ""))
 
 
+@lru_cache(maxsize=32768)
 def canonical(url: str) -> str:
     """De-duplication key: cleaned, query sorted, 'www.' and case of the host ignored."""
     c = canonicalize_url(clean(url), keep_fragments=False)

@@ -51,6 +51,7 @@ BARE_HOST = re.compile(
     r"^(www\.)?[a-z0-9\-]+(\.[a-z0-9\-]+)*\.(vn|com|net|org|test)(:\d+)?(/\S*)?$", re.I
 )
 SKIP_STRINGS = (Comment, Doctype, Declaration, ProcessingInstruction)
+LINK_TAGS = frozenset({"a", "area", "option", "iframe", "frame"})
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,7 @@ def _base_domain(host: str) -> str:
     return ".".join(labels[-keep:])
 
 
+@lru_cache(maxsize=32768)  # asked for every link of every page, by several checks
 def same_site(url_a: str, url_b: str) -> bool:
     """Same host and port, or two hosts under the same registrable domain (x.gov.vn)."""
     a, b = netloc_of(url_a), netloc_of(url_b)
@@ -270,19 +272,19 @@ def _wraps_page(form: Tag) -> bool:
     return len(form.find_all("a", limit=25)) >= 25
 
 
-def _form_containers(soup: BeautifulSoup) -> list[Tag]:
+def _form_containers(forms: list[Tag], textareas: list[Tag]) -> list[Tag]:
     """The forms of a page: real <form>s, and for a text area inside a page-wrapping form, its
     fieldset or the largest block around it that is still small (its own little form)."""
     out: list[Tag] = []
     seen: set[int] = set()
     wrappers = set()
-    for form in soup.find_all("form"):
+    for form in forms:
         if _wraps_page(form):
             wrappers.add(id(form))
         else:
             out.append(form)
             seen.add(id(form))
-    for area in soup.find_all("textarea"):
+    for area in textareas:
         container: Tag | None = None
         node: Tag | None = area
         while node is not None and node.parent is not None:
@@ -401,23 +403,29 @@ def _parse(url: str, html: str) -> Doc:
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(html, "lxml")
+    # one walk of the tree, its elements by name in document order (each soup.find_all walks
+    # the whole tree through bs4's matching rules: ten of them were most of the parse's time)
+    tags = [el for el in soup.descendants if isinstance(el, Tag)]
+    named: dict[str, list[Tag]] = {}
+    for el in tags:
+        named.setdefault(el.name, []).append(el)
     base = url
-    base_tag = soup.find("base", href=True)
+    base_tag = next((b for b in named.get("base", ()) if b.get("href") is not None), None)
     if isinstance(base_tag, Tag):
         candidate = absolute(url, str(base_tag.get("href") or ""))
         if candidate:
             base = candidate
     doc = Doc(url=strip_fragment(url))
-    title = soup.find("title")
+    title = next(iter(named.get("title", ())), None)
     doc.title = squash(nfc(title.get_text(" "))) if isinstance(title, Tag) else ""
     for level in ("h1", "h2"):
-        for h in soup.find_all(level):
+        for h in named.get(level, ()):
             text = _text_of(h)
             if text:
                 doc.headings.append(text)
     doc.text = _visible_text(soup)
     zones: dict[int, str] = {}
-    for tag in soup.find_all(["a", "area", "option", "iframe", "frame"]):
+    for tag in (el for el in tags if el.name in LINK_TAGS):
         attr = (
             "value"
             if tag.name == "option"
@@ -449,8 +457,8 @@ def _parse(url: str, html: str) -> Doc:
                 and _in_prose(tag),
             )
         )
-    _script_nav_links(soup, base, doc, zones)
-    for container in _form_containers(soup):
+    _script_nav_links(tags, base, doc, zones)
+    for container in _form_containers(named.get("form", []), named.get("textarea", [])):
         bits = [_text_of(container)]
         for el in container.find_all(["input", "textarea", "button"]):
             for a in ("placeholder", "value", "title", "aria-label"):
@@ -469,8 +477,8 @@ def _parse(url: str, html: str) -> Doc:
                 action=str(container.get("action") or ""),
             )
         )
-    doc.textareas = len(soup.find_all("textarea"))
-    for img in soup.find_all("img"):
+    doc.textareas = len(named.get("textarea", ()))
+    for img in named.get("img", ()):
         src = absolute(base, str(img.get("src") or img.get("data-src") or ""))
         if not src:
             continue
@@ -496,12 +504,16 @@ def _parse(url: str, html: str) -> Doc:
                 before=before,
             )
         )
-    for script in soup.find_all("script"):
+    for script in named.get("script", ()):
         body = script.string or script.get_text() or ""
         if body.strip():
             doc.scripts.append(body)
-    for el in soup.find_all(class_=WIDGET_CLASS):
+    for el in tags:
+        if "class" not in el.attrs:
+            continue
         classes = [c for c in el.get_attribute_list("class") or [] if WIDGET_CLASS.match(c)]
+        if not classes:
+            continue
         doc.widgets.append(
             Widget(
                 cls=classes[0],
@@ -510,19 +522,21 @@ def _parse(url: str, html: str) -> Doc:
                 text=_text_of(el),
             )
         )
-    for el in soup.find_all(attrs={"data-cfemail": True}):
+    for el in tags:
+        if el.get("data-cfemail") is None:
+            continue
         doc.cf_emails.append(str(el.get("data-cfemail")))
     return doc
 
 
-def _script_nav_links(soup: BeautifulSoup, base: str, doc: Doc, zones: dict[int, str]) -> None:
+def _script_nav_links(tags: list[Tag], base: str, doc: Doc, zones: dict[int, str]) -> None:
     """Elements that navigate by script (``onclick``, ``javascript:``, ``data-href``) as links of
     tag ``script_nav`` (crawler.scriptnav): a menu of ``<li onclick=...>`` is still a menu."""
     from crawler.scriptnav import NAV_ATTRS, element_target
 
     wanted = {*NAV_ATTRS, "data-href", "data-url", "data-link", "data-navigate", "data-redirect"}
     seen = {link.url for link in doc.links}
-    for tag in soup.find_all(True):
+    for tag in tags:
         names = set(tag.attrs)
         if not (
             names & wanted or str(tag.get("href") or "").strip().lower().startswith("javascript:")

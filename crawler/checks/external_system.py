@@ -21,6 +21,7 @@ checks judge it (a form, questions, dates); the page's own findings then replace
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from crawler.checks.dom import Link, host_of, is_article_url, netloc_of, parse, same_site
@@ -78,13 +79,17 @@ def classify(link: Link, page: PageView) -> tuple[Channel, str] | None:
     return None
 
 
-def _systems(page: PageView) -> list[tuple[Link, Channel, str]]:
+@lru_cache(maxsize=16)
+def _systems(page: PageView) -> tuple[tuple[Link, Channel, str], ...]:
+    """The page's links to systems, worked out once per page: the feedback_form and qa_section
+    checks and the engine's link hints each ask (a small cache keyed by the view, like
+    :func:`crawler.checks.dom.parse`)."""
     out = []
     for link in parse(page).links:
         found = classify(link, page)
         if found:
             out.append((link, *found))
-    return out
+    return tuple(out)
 
 
 def systems(page: PageView, channel: Channel) -> list[FindingDraft]:

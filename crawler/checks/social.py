@@ -22,6 +22,7 @@ label carries the province's name (noted, not required).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.checks.dom import Doc
@@ -162,7 +163,10 @@ def name_match(province_code: str, value: str, label: str) -> str:
     return ""
 
 
-def _province_names(code: str) -> list[str]:
+@lru_cache(maxsize=256)
+def _province_names(code: str) -> tuple[str, ...]:
+    """The province's short names, folded (current and legacy era); asked for every link to
+    another host, so kept per code."""
     from crawler.text import fold_lower
     from pobi.errors import PobiError
     from pobi.models import Era
@@ -174,7 +178,7 @@ def _province_names(code: str) -> list[str]:
             out.append(fold_lower(province(era, code).short))
         except (PobiError, ValueError, KeyError):
             continue
-    return [n for n in dict.fromkeys(out) if n]
+    return tuple(n for n in dict.fromkeys(out) if n)
 
 
 def segments(path: str) -> list[str]:

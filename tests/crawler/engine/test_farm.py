@@ -202,6 +202,10 @@ def test_sigkill_then_resume_gives_the_same_findings(
     dup = query(home, "SELECT site_id, url, count(*) AS n FROM pages GROUP BY 1, 2 HAVING n > 1")
     assert dup == []
     assert query(home, "SELECT count(*) AS n FROM pages")[0]["n"] == total
+    # the killed crawl's findings get their evidence on resume: screenshots of pages whose
+    # findings were still waiting for their site's evidence pass included
+    missing = "SELECT DISTINCT found_on FROM findings WHERE screenshot_sha256 = '' OR evidence_sha256 = ''"
+    assert query(home, missing) == []
     v = run_pobi("evidence", "verify", env={"POBI_HOME": str(home)})
     assert v.returncode == 0, v.stdout + v.stderr
     assert "MISSING" not in v.stdout and "MISMATCH" not in v.stdout
