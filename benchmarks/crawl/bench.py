@@ -44,7 +44,7 @@ def _serve(n_provinces: int, latency_ms: int, queue: mp.Queue, stop: mp.Event) -
     from pobi.sandbox.web import Farm
     from pobi.sandbox.world import World, build_country
 
-    country = build_country()
+    country = build_country(document_files=True)  # the budget documents' real bytes
     codes = sorted({s.province_code for s in country.sites})[:n_provinces]
     sites = [s for s in country.sites if s.province_code in codes]
     keys = {s.host for s in sites}
@@ -55,6 +55,7 @@ def _serve(n_provinces: int, latency_ms: int, queue: mp.Queue, stop: mp.Event) -
         seed=country.seed,
         hosts={k: country.hosts[k] for k in keys},
         sites=sites,
+        documents=[d for d in country.documents if d.province_code in codes],
     )
     with Farm(world, latency_ms=latency_ms) as farm:
         queue.put(farm.site_urls())
@@ -108,7 +109,11 @@ def run_pobi(sites_csv: Path, home: Path, delay: float, max_pages: int) -> dict:
     db = sqlite3.connect(home / "pobi.sqlite")
     pages = db.execute("SELECT count(*), sum(rendered) FROM pages WHERE status = 'ok'").fetchone()
     per_host: dict[str, int] = {}
-    for (final_url,) in db.execute("SELECT final_url FROM pages WHERE http_status IS NOT NULL"):
+    # every request a polite crawler spaces on a host: its pages and its budget documents
+    for (final_url,) in db.execute(
+        "SELECT final_url FROM pages WHERE http_status IS NOT NULL"
+        " UNION ALL SELECT coalesce(final_url, url) FROM documents WHERE http_status IS NOT NULL"
+    ):
         host = urlsplit(final_url).netloc
         per_host[host] = per_host.get(host, 0) + 1
     findings = db.execute("SELECT count(*) FROM findings").fetchone()[0]
