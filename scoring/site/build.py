@@ -52,6 +52,7 @@ from pobi.store.tables import Score
 from pobi.webarchive import build_wacz
 from scoring import columns as cols
 from scoring.export import export_round, rubric_for_round
+from scoring.rubric import Rubric, load_rubric
 from scoring.site import texts
 from scoring.site.data import (
     evidence_files,
@@ -183,6 +184,33 @@ def publish_round(
     return result
 
 
+def _bundled(key: str) -> Rubric | None:
+    """The bundled rubric named by a rankings row's ``id@version`` (None: not bundled, then the
+    site shows its id as its title and its indicators by their ids)."""
+    try:
+        rubric = load_rubric(key.split("@")[0])
+    except Exception:  # a custom rubric file that is not bundled
+        return None
+    return rubric if f"{rubric.id}@{rubric.version}" == key else None
+
+
+def _index_card(title: str, row: dict[str, str] | None, ranked: int, lang: str) -> dict[str, str]:
+    """A province's place in one more index (the transparency index beside participation)."""
+    band = row["band"] if row else ""
+    return {
+        "title": title,
+        "rank_text": (
+            texts.UI["rank_of"][lang].format(rank=row["rank"], n=ranked)
+            if row and row["rank"]
+            else texts.UI["not_ranked"][lang]
+        ),
+        "index": fmt_number(num(row["index"]) if row else None, lang),
+        "band": band,
+        "band_label": texts.BANDS[band][lang] if band in texts.BANDS else "",
+        "band_colour": texts.BAND_COLOURS.get(band, NO_DATA),
+    }
+
+
 def _build(
     session: Session,
     round_id: str,
@@ -227,6 +255,15 @@ def _build(
     replies = read_csv(downloads / cols.REPLIES.filename)
     documents = read_csv(downloads / "documents.csv")  # present once the documents stage is
     aggregates = reply_aggregates(requests, replies)
+    # rankings.csv holds one ranking per index (rubric): the round's participation rubric first,
+    # then the others (the transparency index of the budget documents), each shown on its own
+    main_key = f"{rub.id}@{rub.version}"
+    by_rubric: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in rankings:
+        by_rubric[r.get("rubric") or main_key].append(r)
+    other_keys = [k for k in by_rubric if k != main_key]
+    other_rubrics = {k: _bundled(k) for k in other_keys}
+    rankings = by_rubric.get(main_key, [])
     rank_of = {r["province_code"]: r for r in rankings}
     scores_of: dict[str, list[dict[str, str]]] = defaultdict(list)
     for s in scores:
@@ -267,7 +304,10 @@ def _build(
     for name in ("site.css", "site.js"):
         shutil.copyfile(HERE / "static" / name, target / "assets" / name)
 
-    indicators = {ind.id: ind for ind in rub.indicators}
+    rubric_of: dict[str, Rubric] = {main_key: rub} | {
+        k: r for k, r in other_rubrics.items() if r is not None
+    }
+    indicators_of = {k: {ind.id: ind for ind in r.indicators} for k, r in rubric_of.items()}
     for i, lang in enumerate(langs):
         base = "" if i == 0 else f"{lang}/"
         other = [x for x in langs if x != lang]
@@ -309,27 +349,57 @@ def _build(
         def province_href(code: str, up: str) -> str:
             return f"{up}provinces/{code}.html"
 
-        shades = {}
-        for p in units:
-            r = rank_of.get(p.code)
-            band = r["band"] if r else ""
-            value = num(r["index"]) if r else None
-            shades[p.code] = Shade(
-                texts.BAND_COLOURS.get(band, NO_DATA),
-                f"{p.short}: {fmt_number(value, lang)} ({band or t('no_data')})",
-                href=f"provinces/{p.code}.html",
-            )
-        ranking_rows = [
+        def shades_of(ranked_rows: list[dict[str, str]], _lang: str = lang) -> dict[str, Shade]:
+            of = {r["province_code"]: r for r in ranked_rows}
+            shades = {}
+            for p in units:
+                r = of.get(p.code)
+                band = r["band"] if r else ""
+                value = num(r["index"]) if r else None
+                shades[p.code] = Shade(
+                    texts.BAND_COLOURS.get(band, NO_DATA),
+                    f"{p.short}: {fmt_number(value, _lang)} ({band or t('no_data')})",
+                    href=f"provinces/{p.code}.html",
+                )
+            return shades
+
+        def rows_of(ranked_rows: list[dict[str, str]], _lang: str = lang) -> list[dict[str, str]]:
+            return [
+                {
+                    "rank": r["rank"] or "–",
+                    "code": r["province_code"],
+                    "name": r["province_name"],
+                    "region": texts.label({k: v for k, v in REGIONS.items()}, r["region"], _lang),
+                    "index": fmt_number(num(r["index"]), _lang),
+                    "band": r["band"],
+                    "applicable": r["indicators_applicable"],
+                }
+                for r in ranked_rows
+            ]
+
+        def title_of(key: str, _lang: str = lang) -> str:
+            r = rubric_of.get(key)
+            if r is None:
+                return key
+            return r.title_vi if _lang == "vi" else r.title_en
+
+        shades = shades_of(rankings)
+        ranking_rows = rows_of(rankings)
+        other_indices = [
             {
-                "rank": r["rank"] or "–",
-                "code": r["province_code"],
-                "name": r["province_name"],
-                "region": texts.label({k: v for k, v in REGIONS.items()}, r["region"], lang),
-                "index": fmt_number(num(r["index"]), lang),
-                "band": r["band"],
-                "applicable": r["indicators_applicable"],
+                "key": key,
+                "slug": re.sub(r"[^a-z0-9]+", "-", key.split("@")[0].lower()).strip("-"),
+                "title": title_of(key),
+                "map_svg": svg_map(
+                    era,
+                    shades_of(by_rubric[key]),
+                    lang=lang,
+                    title=f"{t('map')}: {title_of(key)}",
+                    element_id="map-" + re.sub(r"[^a-z0-9]+", "-", key.split("@")[0].lower()),
+                ),
+                "ranking": rows_of(by_rubric[key]),
             }
-            for r in rankings
+            for key in other_keys
         ]
 
         def stat_rows(group: str, unit: str, _lang: str = lang) -> list[dict[str, str]]:
@@ -387,23 +457,27 @@ def _build(
             headline_labels=headline_labels,
             ranking=ranking_rows,
             legend=legend,
+            main_title=title_of(main_key),
+            other_indices=other_indices,
         )
         for p in units:
             r = rank_of.get(p.code)
             ind_rows = []
             for s in scores_of.get(p.code, []):
-                ind = indicators.get(s["indicator"])
+                s_rub = rubric_of.get(s.get("rubric") or main_key, rub)
+                ind = indicators_of.get(s.get("rubric") or main_key, {}).get(s["indicator"])
                 ind_rows.append(
                     {
+                        "index": title_of(s.get("rubric") or main_key),
                         "question": (ind.question_vi if lang == "vi" else ind.question_en)
                         if ind
                         else s["indicator"],
                         "pillar": (
-                            rub.pillars[ind.pillar].name_vi
+                            s_rub.pillars[ind.pillar].name_vi
                             if lang == "vi"
-                            else rub.pillars[ind.pillar].name_en
+                            else s_rub.pillars[ind.pillar].name_en
                         )
-                        if ind and ind.pillar in rub.pillars
+                        if ind and ind.pillar in s_rub.pillars
                         else s["pillar"],
                         "answer": s["answer"],
                         "points": s["points"] or "–",
@@ -465,7 +539,39 @@ def _build(
                 requests_n=requests_n,
                 documents=docs_of.get(p.code, []),
                 wacz=wacz_name,
+                main_title=title_of(main_key),
+                other_indices=[
+                    _index_card(
+                        title_of(key),
+                        next((r for r in by_rubric[key] if r["province_code"] == p.code), None),
+                        sum(1 for r in by_rubric[key] if r["rank"]),
+                        lang,
+                    )
+                    for key in other_keys
+                ],
             )
+
+        def pillars_of(r_: Rubric, _lang: str = lang) -> list[dict[str, Any]]:
+            return [
+                {
+                    "name": pl.name_vi if _lang == "vi" else pl.name_en,
+                    "weight": fmt_number(pl.weight, _lang, 2),
+                    "indicators": [
+                        {
+                            "question": ind.question_vi if _lang == "vi" else ind.question_en,
+                            "options": [
+                                (a.value, o.vi if _lang == "vi" else o.en)
+                                for a, o in ind.options.items()
+                            ],
+                            "evidence": list(ind.evidence_vi if _lang == "vi" else ind.evidence),
+                        }
+                        for ind in r_.indicators
+                        if ind.pillar == pl.id
+                    ],
+                }
+                for pl in r_.pillars.values()
+            ]
+
         pillars = [
             {
                 "name": pl.name_vi if lang == "vi" else pl.name_en,
@@ -497,6 +603,11 @@ def _build(
             0,
             rubric_title=rub.title_vi if lang == "vi" else rub.title_en,
             pillars=pillars,
+            other_rubrics=[
+                {"key": k, "title": title_of(k), "pillars": pillars_of(r_)}
+                for k, r_ in rubric_of.items()
+                if k != main_key
+            ],
             bands=[(texts.BAND_COLOURS[b], texts.BANDS[b][lang]) for b in "ABCD"],
             measures=[text for _m, text in measures],
         )

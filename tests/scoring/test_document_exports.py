@@ -97,3 +97,49 @@ def test_documents_csv_and_transparency_rows(fresh: Built, tmp_path: Path) -> No
     import frictionless
 
     assert frictionless.validate(str(tmp_path / "datapackage.json")).valid
+
+
+def test_the_published_site_shows_each_index_on_its_own(fresh: Built, tmp_path: Path) -> None:
+    """rankings.csv holds one ranking per index; the site must not mix them (it did: one table of
+    68 rows for 34 provinces, and a map coloured by whichever row came last)."""
+    import re
+
+    from scoring.site.build import publish_round
+
+    with fresh.store.session() as s:
+        score_round(s, "2026", load_rubric("transparency-v1"), at=AS_OF)
+        score_round(s, "2026", load_rubric("participation-v1"), at=AS_OF)
+        out = tmp_path / "site"
+        publish_round(s, "2026", out, fresh.cfg, fresh.evidence, at=AS_OF)
+    rankings = _rows(out / "downloads" / "rankings.csv")
+    by = {
+        k: {r["province_code"]: r for r in rankings if r["rubric"] == k}
+        for k in ("participation-v1@1.0.0", "transparency-v1@1.0.0")
+    }
+    assert all(len(v) == 34 for v in by.values())
+    index = (out / "index.html").read_text(encoding="utf-8")
+
+    def table(table_id: str) -> list[tuple[str, str]]:
+        body = index.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+        rows = re.findall(r'<tr data-province-code="(\d+)">(.*?)</tr>', body, flags=re.S)
+        return [(code, re.findall(r'class="num">([^<]*)<', cells)[1]) for code, cells in rows]
+
+    for table_id, key in (
+        ("ranking-table", "participation-v1@1.0.0"),
+        ("ranking-table-transparency-v1", "transparency-v1@1.0.0"),
+    ):
+        rows = table(table_id)
+        assert len(rows) == 34, table_id
+        for code, shown in rows:  # each table shows its own index (Vietnamese decimal comma)
+            want = float(by[key][code]["index"]) if by[key][code]["index"] else None
+            assert (shown.replace(",", ".") == f"{want:.1f}") if want is not None else True
+    # two maps, each with every unit once, each titled by its index
+    assert index.count('class="pobi-map"') == 2
+    assert 'id="map-transparency-v1"' in index and "Công khai ngân sách" in index
+    # a province page: both indices, each with its rank among 34, both indicator tables
+    page = (out / "provinces" / "01.html").read_text(encoding="utf-8")
+    assert page.count("trên 34") >= 2 and "trên 68" not in page
+    assert page.count("<caption>Các tiêu chí:") == 2
+    # the methodology explains both rubrics, in Vietnamese
+    method = (out / "methodology.html").read_text(encoding="utf-8")
+    assert "transparency-v1@1.0.0" in method and "đọc từ nội dung tệp" in method
