@@ -563,6 +563,8 @@ def _build(
                                 (a.value, o.vi if _lang == "vi" else o.en)
                                 for a, o in ind.options.items()
                             ],
+                            # in Vietnamese, the rubric's evidence_vi (a rubric without it
+                            # shows no evidence list in Vietnamese rather than an English one)
                             "evidence": list(ind.evidence_vi if _lang == "vi" else ind.evidence),
                         }
                         for ind in r_.indicators
@@ -572,27 +574,7 @@ def _build(
                 for pl in r_.pillars.values()
             ]
 
-        pillars = [
-            {
-                "name": pl.name_vi if lang == "vi" else pl.name_en,
-                "weight": fmt_number(pl.weight, lang, 2),
-                "indicators": [
-                    {
-                        "question": ind.question_vi if lang == "vi" else ind.question_en,
-                        "options": [
-                            (a.value, o.vi if lang == "vi" else o.en)
-                            for a, o in ind.options.items()
-                        ],
-                        # in Vietnamese, the rubric's evidence_vi (a rubric without it shows
-                        # no evidence list in Vietnamese rather than an English one)
-                        "evidence": list(ind.evidence_vi if lang == "vi" else ind.evidence),
-                    }
-                    for ind in rub.indicators
-                    if ind.pillar == pl.id
-                ],
-            }
-            for pl in rub.pillars.values()
-        ]
+        pillars = pillars_of(rub)
         measures = [
             (m, text.split(" / ")[1] if lang == "vi" and " / " in text else text.split(" / ")[0])
             for m, text in MEASURES.items()
