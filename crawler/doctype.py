@@ -38,7 +38,7 @@ def fold(text: str) -> str:
 
 
 # folded patterns
-_CITIZEN = re.compile(r"\bngan sach cong dan\b|\bcitizen s? budget\b|\bnscd\b")
+_CITIZEN = re.compile(r"\bngan sach (?:danh )?(?:cho )?cong dan\b|\bcitizen s? budget\b|\bnscd\b")
 _AUDIT = re.compile(
     r"\bket qua kiem toan\b|\bkiem toan nha nuoc\b|\bbao cao kiem toan\b|\bkien nghi (cua )?kiem toan\b"
     r"|\bthuc hien kien nghi kiem toan\b"
