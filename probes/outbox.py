@@ -464,6 +464,17 @@ class SendReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     unknown: list[tuple[str, str]] = field(default_factory=list)
 
+    def file(self, rid: str, outcome: SendOutcome, detail: str) -> None:
+        """Put one attempt's result in its list (first letters and reminders alike)."""
+        if outcome is SendOutcome.ACCEPTED:
+            self.sent.append(rid)
+        elif outcome is SendOutcome.PERMANENT:
+            self.rejected.append((rid, detail))
+        elif outcome is SendOutcome.TEMPORARY:
+            self.failed.append((rid, detail))
+        else:
+            self.unknown.append((rid, detail))
+
 
 class RateLimiter:
     def __init__(self, per_minute: float) -> None:
@@ -504,14 +515,7 @@ async def send_queued(
     try:
         for rid in ids:
             outcome, detail = await _send_one(store, cfg, evidence, rid, submission, limiter)
-            if outcome is SendOutcome.ACCEPTED:
-                report.sent.append(rid)
-            elif outcome is SendOutcome.PERMANENT:
-                report.rejected.append((rid, detail))
-            elif outcome is SendOutcome.TEMPORARY:
-                report.failed.append((rid, detail))
-            else:
-                report.unknown.append((rid, detail))
+            report.file(rid, outcome, detail)
             if on_progress:
                 on_progress(rid, outcome.value)
     finally:

@@ -429,14 +429,7 @@ async def send_wave(
     try:
         for pk in pks:
             rid, outcome, detail = await _send_one(store, cfg, evidence, pk, submission, limiter)
-            if outcome is SendOutcome.ACCEPTED:
-                report.sent.append(rid)
-            elif outcome is SendOutcome.PERMANENT:
-                report.rejected.append((rid, detail))
-            elif outcome is SendOutcome.TEMPORARY:
-                report.failed.append((rid, detail))
-            else:
-                report.unknown.append((rid, detail))
+            report.file(rid, outcome, detail)
             if on_progress:
                 on_progress(rid, outcome.value)
     finally:
