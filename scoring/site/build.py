@@ -194,6 +194,11 @@ def _bundled(key: str) -> Rubric | None:
     return rubric if f"{rubric.id}@{rubric.version}" == key else None
 
 
+def _slug(key: str) -> str:
+    """``transparency-v1@1.0.0`` -> ``transparency-v1`` (for element ids)."""
+    return re.sub(r"[^a-z0-9]+", "-", key.split("@")[0].lower()).strip("-")
+
+
 def _index_card(title: str, row: dict[str, str] | None, ranked: int, lang: str) -> dict[str, str]:
     """A province's place in one more index (the transparency index beside participation)."""
     band = row["band"] if row else ""
@@ -207,7 +212,6 @@ def _index_card(title: str, row: dict[str, str] | None, ranked: int, lang: str) 
         "index": fmt_number(num(row["index"]) if row else None, lang),
         "band": band,
         "band_label": texts.BANDS[band][lang] if band in texts.BANDS else "",
-        "band_colour": texts.BAND_COLOURS.get(band, NO_DATA),
     }
 
 
@@ -265,6 +269,9 @@ def _build(
     other_rubrics = {k: _bundled(k) for k in other_keys}
     rankings = by_rubric.get(main_key, [])
     rank_of = {r["province_code"]: r for r in rankings}
+    # each other index: its row per province and how many units it ranks
+    other_of = {k: {r["province_code"]: r for r in by_rubric[k]} for k in other_keys}
+    other_ranked = {k: sum(1 for r in by_rubric[k] if r["rank"]) for k in other_keys}
     scores_of: dict[str, list[dict[str, str]]] = defaultdict(list)
     for s in scores:
         scores_of[s["province_code"]].append(s)
@@ -388,14 +395,14 @@ def _build(
         other_indices = [
             {
                 "key": key,
-                "slug": re.sub(r"[^a-z0-9]+", "-", key.split("@")[0].lower()).strip("-"),
+                "slug": _slug(key),
                 "title": title_of(key),
                 "map_svg": svg_map(
                     era,
                     shades_of(by_rubric[key]),
                     lang=lang,
                     title=f"{t('map')}: {title_of(key)}",
-                    element_id="map-" + re.sub(r"[^a-z0-9]+", "-", key.split("@")[0].lower()),
+                    element_id=f"map-{_slug(key)}",
                 ),
                 "ranking": rows_of(by_rubric[key]),
             }
@@ -524,30 +531,16 @@ def _build(
                 1,
                 province=p,
                 region=REGIONS[p.region][lang],
-                rank_text=(
-                    texts.UI["rank_of"][lang].format(rank=r["rank"], n=ranked)
-                    if r and r["rank"]
-                    else t("not_ranked")
-                ),
-                index=fmt_number(num(r["index"]) if r else None, lang),
-                band=(r["band"] if r else ""),
-                band_label=texts.BANDS[r["band"]][lang] if r and r["band"] in texts.BANDS else "",
-                band_colour=texts.BAND_COLOURS.get(r["band"] if r else "", NO_DATA),
+                main=_index_card(title_of(main_key), r, ranked, lang),
                 indicators=ind_rows,
                 evidence=ev_rows,
                 replies=reply_rows,
                 requests_n=requests_n,
                 documents=docs_of.get(p.code, []),
                 wacz=wacz_name,
-                main_title=title_of(main_key),
                 other_indices=[
-                    _index_card(
-                        title_of(key),
-                        next((r for r in by_rubric[key] if r["province_code"] == p.code), None),
-                        sum(1 for r in by_rubric[key] if r["rank"]),
-                        lang,
-                    )
-                    for key in other_keys
+                    _index_card(title_of(k), other_of[k].get(p.code), other_ranked[k], lang)
+                    for k in other_keys
                 ],
             )
 
