@@ -55,12 +55,12 @@ def warm_up() -> None:
 
     from pobi.registry import provinces
 
-    for module in ("openpyxl", "docx", "pypdf", "xlrd", "crawler.checks", "crawler.documents"):
+    for module in ("openpyxl", "docx", "pypdf", "xlrd"):  # the crawl's own modules are loaded
         try:
             importlib.import_module(module)
         except ImportError:  # a reader that is missing is reported when a document needs it
             continue
-    provinces("current"), provinces("legacy")
+    provinces("current")  # the registry is built once, for both eras
 
 
 def run(job_path: Path) -> int:
